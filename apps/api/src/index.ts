@@ -1,0 +1,5 @@
+export { createApi, type RunningApi } from "./server.ts";
+export { loadEnv, type Env } from "./env.ts";
+export { createLogger } from "./logger.ts";
+export { JobWorker } from "./modules/jobs/job.worker.ts";
+export { printSchemaFile } from "./graphql/sdl.ts";

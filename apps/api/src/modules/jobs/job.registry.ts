@@ -1,0 +1,51 @@
+import type { Db, Job, JobType } from "@pbms/db";
+import { Role } from "../../auth/roles.ts";
+import type { Logger } from "../../logger.ts";
+
+/** What a job handler gets: its job row and ways to report progress and notice cancellation. */
+export interface JobRun {
+  job: Job;
+  db: Db;
+  log: Logger;
+  /** Records progress (and optionally a resume checkpoint) in its own committed transaction. */
+  progress(done: number, total?: number, checkpoint?: unknown): Promise<void>;
+  /** True once a user asked to cancel; handlers check it between chunks and return early. */
+  cancelRequested(): Promise<boolean>;
+}
+
+export interface JobOutputFile {
+  fileName: string;
+  contentType: string;
+  data: Buffer;
+}
+
+export interface JobOutcome {
+  result: Record<string, unknown>;
+  output?: JobOutputFile;
+}
+
+export interface JobDefinition {
+  /** Roles allowed to start it (admins always may). */
+  roles: Role[];
+  /** Checks and normalises the parameters when the job is started. */
+  parseParams(params: Record<string, unknown>): Record<string, unknown>;
+  run(run: JobRun): Promise<JobOutcome>;
+}
+
+const registry = new Map<JobType, JobDefinition>();
+
+export function defineJob(type: JobType, definition: JobDefinition): void {
+  registry.set(type, definition);
+}
+
+export function jobDefinition(type: JobType): JobDefinition {
+  const definition = registry.get(type);
+  if (!definition) throw new Error(`no handler registered for job type ${type}`);
+  return definition;
+}
+
+export function registeredJobTypes(): JobType[] {
+  return [...registry.keys()];
+}
+
+export { Role };
