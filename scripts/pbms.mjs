@@ -17,6 +17,11 @@ if (major < 20) {
   process.exit(1);
 }
 
+// Tools installed in the workspace (pnpm itself included, for turbo) come first.
+process.env.PATH = `${join(root, "node_modules/.bin")}:${process.env.PATH}`;
+process.env.TURBO_TELEMETRY_DISABLED = "1";
+process.env.DO_NOT_TRACK = "1";
+
 function sh(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: "inherit", ...options });
   if (result.status !== 0) process.exit(result.status ?? 1);
