@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { GraphQLDateTime } from "graphql-scalars";
 import { GraphQLObjectType, GraphQLSchema } from "graphql";
-import { buildSchema, type AuthChecker } from "type-graphql";
+import { buildSchema, getMetadataStorage, type AuthChecker } from "type-graphql";
 import type { RequestContext } from "../context.ts";
 import { AuditEventResolver } from "../modules/audit/audit.resolver.ts";
 import { JobResolver } from "../modules/jobs/job.resolver.ts";
@@ -28,11 +28,29 @@ export function pbmsSchema(): Promise<GraphQLSchema> {
   return cached;
 }
 
-/** type-graphql cannot describe the root types; add their descriptions. */
+/**
+ * type-graphql cannot describe the root types; add their descriptions, and
+ * append the roles each operation allows to its description for integrators.
+ */
 function describeRoots(schema: GraphQLSchema): GraphQLSchema {
   const config = schema.toConfig();
-  const describe = (type: GraphQLObjectType | null | undefined, description: string) =>
-    type ? new GraphQLObjectType({ ...type.toConfig(), description }) : undefined;
+  const storage = getMetadataStorage();
+  const roles = new Map<string, string[]>();
+  for (const op of [...storage.queries, ...storage.mutations]) {
+    const auth = storage.authorizedFields.find((f) => f.target === op.target && f.fieldName === op.methodName);
+    if (auth) roles.set(op.schemaName, auth.roles as string[]);
+  }
+  const describe = (type: GraphQLObjectType | null | undefined, description: string) => {
+    if (!type) return undefined;
+    const typeConfig = type.toConfig();
+    const fields = Object.fromEntries(
+      Object.entries(typeConfig.fields).map(([name, field]) => {
+        const allowed = roles.get(name);
+        return [name, allowed ? { ...field, description: `${field.description ?? ""}. Roles: ${allowed.join(", ")}.` } : field];
+      }),
+    );
+    return new GraphQLObjectType({ ...typeConfig, fields, description });
+  };
   return new GraphQLSchema({
     ...config,
     query: describe(config.query, "Reads. Every field requires a bearer token; each names the roles it allows."),
