@@ -1,3 +1,4 @@
+import "reflect-metadata";
 export { createApi, type RunningApi } from "./server.ts";
 export { loadEnv, type Env } from "./env.ts";
 export { createLogger } from "./logger.ts";

@@ -1,4 +1,5 @@
 // Entry point: `node dist/main.js` serves the API; `--worker` runs background jobs.
+import "reflect-metadata";
 import express from "express";
 import { createDb } from "@pbms/db";
 import { loadEnv } from "./env.ts";

@@ -6,4 +6,3 @@ export { connectionFields, migrationDatabaseUrl, withDatabase } from "./connecti
 export { applyMigrations, pendingMigrations, readMigrations } from "./migrations.ts";
 export { tenantRlsStatements } from "./tenancy-sql.ts";
 export { seedDemo, DEMO_DEPARTMENTS } from "./seed.ts";
-export { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded.ts";

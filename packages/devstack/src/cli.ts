@@ -15,7 +15,14 @@ const [command = "start"] = process.argv.slice(2);
 async function start(): Promise<void> {
   out("Preparing the database…");
   const db = await prepareDatabase({ url: process.env.DATABASE_URL, port: Number(process.env.PBMS_DB_PORT ?? 5433), seed: true });
-  const stack = await startStack({ appDatabaseUrl: db.appUrl, ports: portsFromEnv(), admin: "dev" });
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  try {
+    stack = await startStack({ appDatabaseUrl: db.appUrl, ports: portsFromEnv(), admin: "dev" });
+  } catch (error) {
+    await db.stop();
+    out(`\nPBMS could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
   const users = DEMO_USERS.map((u) => `    ${u.username.padEnd(16)} ${u.roles.join(", ").padEnd(16)} department ${u.tenant}`);
   const clients = DEMO_CLIENTS.filter((c) => c.secret).map(
     (c) => `    ${c.clientId} / ${c.secret}  (${c.roles.join(", ")}, department ${c.tenant})`,

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { applyMigrations, seedDemo, startEmbeddedPostgres, withDatabase } from "@pbms/db";
+import { applyMigrations, seedDemo, withDatabase } from "@pbms/db";
+import { startEmbeddedPostgres } from "./embedded.ts";
 import { APP_ROLE, ensureAppRole, withClient } from "@pbms/db/testing";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));

@@ -65,10 +65,11 @@ export async function startStack(options: {
   const children: ChildProcess[] = [];
   const stop = () => stopAll(children);
   try {
-    children.push(run("idp", tsx, ["apps/idp/src/main.ts"], { cwd: repoRoot, env }));
-    await waitFor(`${urls.issuer}/.well-known/openid-configuration`);
-    children.push(run("api", tsx, ["apps/api/src/main.ts"], { cwd: repoRoot, env }));
-    children.push(run("worker", tsx, ["apps/api/src/main.ts", "--worker"], { cwd: repoRoot, env }));
+    // Each app runs from its own folder so tsx reads its tsconfig (decorators).
+    children.push(run("idp", tsx, ["src/main.ts"], { cwd: `${repoRoot}apps/idp`, env }));
+    await untilExit(children, waitFor(`${urls.issuer}/.well-known/openid-configuration`));
+    children.push(run("api", tsx, ["src/main.ts"], { cwd: `${repoRoot}apps/api`, env }));
+    children.push(run("worker", tsx, ["src/main.ts", "--worker"], { cwd: `${repoRoot}apps/api`, env }));
     const vite = bin("apps/admin", "vite");
     children.push(
       run("admin", vite, options.admin === "dev" ? ["--port", String(ports.admin)] : ["preview", "--port", String(ports.admin)], {
@@ -76,11 +77,14 @@ export async function startStack(options: {
         env,
       }),
     );
-    await Promise.all([
-      waitFor(`http://localhost:${ports.api}/readyz`),
-      waitFor(`http://localhost:${ports.worker}/healthz`),
-      waitFor(`${urls.admin}/`),
-    ]);
+    await untilExit(
+      children,
+      Promise.all([
+        waitFor(`http://localhost:${ports.api}/readyz`),
+        waitFor(`http://localhost:${ports.worker}/healthz`),
+        waitFor(`${urls.admin}/`),
+      ]),
+    );
     for (const child of children) {
       child.once("exit", (code, signal) => {
         if (code !== 0 && signal === null) process.stdout.write(`a process of the stack exited with code ${code}\n`);
@@ -91,4 +95,17 @@ export async function startStack(options: {
     throw error;
   }
   return { urls, stop };
+}
+
+/** Resolves with `ready`, or rejects as soon as one of the children exits first. */
+function untilExit<T>(children: ChildProcess[], ready: Promise<T>): Promise<T> {
+  return Promise.race([
+    ready,
+    ...children.map(
+      (child) =>
+        new Promise<never>((_, reject) =>
+          child.once("exit", (code) => reject(new Error(`${child.spawnargs.join(" ")} exited with code ${code} while starting`))),
+        ),
+    ),
+  ]);
 }

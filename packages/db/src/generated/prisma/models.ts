@@ -8,9 +8,9 @@
  *
  * 🟢 You can import this file directly.
  */
-export type * from './models/Department'
-export type * from './models/UserProfile'
-export type * from './models/AuditEvent'
-export type * from './models/Job'
-export type * from './models/JobOutput'
-export type * from './commonInputTypes'
+export type * from './models/Department.ts'
+export type * from './models/UserProfile.ts'
+export type * from './models/AuditEvent.ts'
+export type * from './models/Job.ts'
+export type * from './models/JobOutput.ts'
+export type * from './commonInputTypes.ts'
