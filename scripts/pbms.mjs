@@ -34,7 +34,8 @@ function manifestsHash() {
     for (const name of readdirSync(join(root, dir))) files.push(join(dir, name, "package.json"));
   }
   files.push("bench/package.json");
-  for (const file of files) if (existsSync(join(root, file))) hash.update(file).update(readFileSync(join(root, file)));
+  for (const file of files)
+    if (existsSync(join(root, file))) hash.update(file).update(readFileSync(join(root, file)));
   return hash.digest("hex");
 }
 
@@ -49,8 +50,12 @@ sh(join(root, "node_modules/.bin/turbo"), ["run", "generate", "--output-logs=err
 // Ctrl-C reaches the CLI too; wait for it to stop the stack cleanly.
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => undefined);
 const [command = "start", ...rest] = process.argv.slice(2);
-const cli = spawnSync(join(root, "packages/devstack/node_modules/.bin/tsx"), [join(root, "packages/devstack/src/cli.ts"), command, ...rest], {
-  cwd: root,
-  stdio: "inherit",
-});
+const cli = spawnSync(
+  join(root, "packages/devstack/node_modules/.bin/tsx"),
+  [join(root, "packages/devstack/src/cli.ts"), command, ...rest],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 process.exit(cli.status ?? (cli.signal ? 130 : 1));

@@ -13,7 +13,9 @@ await build({
   sourcemap: true,
   tsconfig: "tsconfig.json",
   logLevel: "warning",
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
   plugins: [
     {
       name: "external-npm-packages",

@@ -26,9 +26,12 @@ export class AppError extends GraphQLError {
 
 export const unauthenticated = (message = "Sign in first: a valid bearer token is required") =>
   new AppError(ErrorCode.Unauthenticated, message);
-export const forbidden = (message = "Your roles do not allow this operation") => new AppError(ErrorCode.Forbidden, message);
-export const notFound = (entity: string, id: string) => new AppError(ErrorCode.NotFound, `${entity} ${id} not found`);
-export const badInput = (field: string, message: string) => new AppError(ErrorCode.BadUserInput, message, { field });
+export const forbidden = (message = "Your roles do not allow this operation") =>
+  new AppError(ErrorCode.Forbidden, message);
+export const notFound = (entity: string, id: string) =>
+  new AppError(ErrorCode.NotFound, `${entity} ${id} not found`);
+export const badInput = (field: string, message: string) =>
+  new AppError(ErrorCode.BadUserInput, message, { field });
 export const conflict = (message: string) => new AppError(ErrorCode.Conflict, message);
 export const invalidTransition = (entity: string, from: string, to: string) =>
   new AppError(ErrorCode.InvalidStateTransition, `${entity} cannot go from ${from} to ${to}`, { from, to });
@@ -64,23 +67,32 @@ export function formatError(log: Logger) {
         extensions: {
           code: ErrorCode.BadUserInput,
           field: first ? validationPath(first) : undefined,
-          errors: validationErrors.map((e) => ({ field: validationPath(e), messages: Object.values(e.constraints ?? {}) })),
+          errors: validationErrors.map((e) => ({
+            field: validationPath(e),
+            messages: Object.values(e.constraints ?? {}),
+          })),
         },
       };
     }
     if (typeof original?.code === "string" && /^P\d{4}$/.test(original.code)) {
-      if (original.code === "P2002") return coded(formatted, ErrorCode.Conflict, "A record with these values already exists");
+      if (original.code === "P2002")
+        return coded(formatted, ErrorCode.Conflict, "A record with these values already exists");
       if (original.code === "P2025") return coded(formatted, ErrorCode.NotFound, "Record not found");
     }
     const code = formatted.extensions?.code as string | undefined;
     // type-graphql's @Authorized failure: the caller is known but lacks a role.
-    if (code === "UNAUTHORIZED") return coded(formatted, ErrorCode.Forbidden, "Your roles do not allow this operation");
+    if (code === "UNAUTHORIZED")
+      return coded(formatted, ErrorCode.Forbidden, "Your roles do not allow this operation");
     if (code && PASS_THROUGH.has(code)) {
       const { http: _http, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
     log.error({ err: original, path: formatted.path }, "unexpected error");
-    return { message: "Internal server error", path: formatted.path, extensions: { code: ErrorCode.Internal } };
+    return {
+      message: "Internal server error",
+      path: formatted.path,
+      extensions: { code: ErrorCode.Internal },
+    };
   };
 }
 

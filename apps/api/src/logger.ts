@@ -5,7 +5,10 @@ export function createLogger(level: string) {
   return pino({
     level,
     base: { service: "pbms-api" },
-    redact: { paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.token"], remove: true },
+    redact: {
+      paths: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.token"],
+      remove: true,
+    },
   });
 }
 

@@ -21,7 +21,10 @@ if (process.argv.includes("--worker")) {
     res.json({ status: "ok", worker: worker.id });
   });
   const server = health.listen(env.WORKER_PORT);
-  stops.push(() => worker.stop(), () => new Promise((r) => server.close(() => r())));
+  stops.push(
+    () => worker.stop(),
+    () => new Promise((r) => server.close(() => r())),
+  );
 } else {
   const api = await createApi({ env, db, log });
   const running = await api.listen(env.API_PORT);
@@ -35,7 +38,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    for (const stop of stops) await stop().catch((err: unknown) => log.error({ err }, "shutdown step failed"));
+    for (const stop of stops)
+      await stop().catch((err: unknown) => log.error({ err }, "shutdown step failed"));
     await db.$disconnect();
     process.exit(0);
   });

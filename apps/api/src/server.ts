@@ -35,7 +35,11 @@ const REQUEST_ID = /^[\w.:-]{8,100}$/;
 /** Builds the HTTP application: GraphQL at /graphql plus health, readiness, metrics and downloads. */
 export async function createApi({ env, db, log }: ApiDeps) {
   const metrics = createMetrics();
-  const verify = createTokenVerifier({ issuer: env.OIDC_ISSUER, audience: env.OIDC_AUDIENCE, jwksUrl: jwksUrl(env) });
+  const verify = createTokenVerifier({
+    issuer: env.OIDC_ISSUER,
+    audience: env.OIDC_AUDIENCE,
+    jwksUrl: jwksUrl(env),
+  });
   const authenticate = createAuthenticator(verify, createDepartmentResolver(db));
 
   const armor = new ApolloArmor({
@@ -56,7 +60,10 @@ export async function createApi({ env, db, log }: ApiDeps) {
         async requestDidStart() {
           return {
             async willSendResponse({ operationName, errors }) {
-              metrics.graphqlOperations.inc({ operation: operationName ?? "anonymous", outcome: errors?.length ? "error" : "ok" });
+              metrics.graphqlOperations.inc({
+                operation: operationName ?? "anonymous",
+                outcome: errors?.length ? "error" : "ok",
+              });
             },
           };
         },
@@ -82,7 +89,11 @@ export async function createApi({ env, db, log }: ApiDeps) {
       },
       customProps: (req) => ({ sub: (req as { subject?: string }).subject }),
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split("?")[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split("?")[0],
+        }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
@@ -90,7 +101,9 @@ export async function createApi({ env, db, log }: ApiDeps) {
   );
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
-    res.on("finish", () => end({ route: req.route?.path ?? req.path.split("/")[1] ?? "", status: res.statusCode }));
+    res.on("finish", () =>
+      end({ route: req.route?.path ?? req.path.split("/")[1] ?? "", status: res.statusCode }),
+    );
     next();
   });
   app.use(
@@ -113,13 +126,33 @@ export async function createApi({ env, db, log }: ApiDeps) {
       },
     }),
   );
-  app.use((err: Error & { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    const status = err.status ?? 500;
-    if (status >= 500) log.error({ err }, "request failed");
-    res.status(status).json({
-      errors: [{ message: status === 413 ? "Request body too large" : status < 500 ? err.message : "Internal server error", extensions: { code: status === 413 ? "PAYLOAD_TOO_LARGE" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" } }],
-    });
-  });
+  app.use(
+    (
+      err: Error & { status?: number; type?: string },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
+      const status = err.status ?? 500;
+      if (status >= 500) log.error({ err }, "request failed");
+      res.status(status).json({
+        errors: [
+          {
+            message:
+              status === 413
+                ? "Request body too large"
+                : status < 500
+                  ? err.message
+                  : "Internal server error",
+            extensions: {
+              code:
+                status === 413 ? "PAYLOAD_TOO_LARGE" : status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR",
+            },
+          },
+        ],
+      });
+    },
+  );
 
   return {
     app,

@@ -25,7 +25,11 @@ describe("authentication", () => {
 
   it("accepts a client-credentials token from the identity provider", async () => {
     const token = await h.clientToken("demo-integrator", "demo-integrator-secret");
-    const res = await h.gql<{ viewer: { username: string; roles: string[]; department: { code: string } } }>(VIEWER, {}, token);
+    const res = await h.gql<{ viewer: { username: string; roles: string[]; department: { code: string } } }>(
+      VIEWER,
+      {},
+      token,
+    );
     expect(res.status).toBe(200);
     expect(res.data?.viewer).toEqual({
       username: "service-account-demo-integrator",

@@ -1,5 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { isEnumType, isInputObjectType, isObjectType, type GraphQLArgument, type GraphQLSchema } from "graphql";
+import {
+  isEnumType,
+  isInputObjectType,
+  isObjectType,
+  type GraphQLArgument,
+  type GraphQLSchema,
+} from "graphql";
 import { getMetadataStorage } from "type-graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pbmsSchema } from "../src/graphql/schema.ts";
@@ -20,7 +26,8 @@ describe("schema", () => {
   it("describes every type, field, argument and enum value", () => {
     const missing: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
-      if (type.name.startsWith("__") || ["String", "Int", "Float", "Boolean", "ID"].includes(type.name)) continue;
+      if (type.name.startsWith("__") || ["String", "Int", "Float", "Boolean", "ID"].includes(type.name))
+        continue;
       if (!type.description) missing.push(type.name);
       if (isObjectType(type) || isInputObjectType(type)) {
         for (const field of Object.values(type.getFields())) {
@@ -32,7 +39,8 @@ describe("schema", () => {
         }
       }
       if (isEnumType(type)) {
-        for (const value of type.getValues()) if (!value.description) missing.push(`${type.name}.${value.name}`);
+        for (const value of type.getValues())
+          if (!value.description) missing.push(`${type.name}.${value.name}`);
       }
     }
     expect(missing).toEqual([]);
@@ -41,7 +49,9 @@ describe("schema", () => {
   it("declares the roles of every query and mutation", () => {
     const storage = getMetadataStorage();
     const authorized = new Set(storage.authorizedFields.map((f) => `${f.target.name}.${f.fieldName}`));
-    const operations = [...storage.queries, ...storage.mutations].map((q) => `${q.target.name}.${q.methodName}`);
+    const operations = [...storage.queries, ...storage.mutations].map(
+      (q) => `${q.target.name}.${q.methodName}`,
+    );
     expect(operations.length).toBeGreaterThan(5);
     expect(operations.filter((op) => !authorized.has(op))).toEqual([]);
   });
@@ -69,7 +79,10 @@ describe("errors and limits", () => {
       admin,
     );
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "currency" });
-    const [row] = await h.sql<{ currency: string; name: string }>("SELECT currency, name FROM department WHERE id = $1", [id]);
+    const [row] = await h.sql<{ currency: string; name: string }>(
+      "SELECT currency, name FROM department WHERE id = $1",
+      [id],
+    );
     expect(row).toMatchObject({ currency, name: expect.not.stringMatching("Renamed") });
   });
 

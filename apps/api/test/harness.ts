@@ -10,7 +10,11 @@ import "../src/modules/jobs/types/index.ts";
 export interface GqlResponse<T = Record<string, unknown>> {
   status: number;
   data?: T;
-  errors?: { message: string; path?: string[]; extensions?: { code?: string; field?: string; [k: string]: unknown } }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions?: { code?: string; field?: string; [k: string]: unknown };
+  }[];
 }
 
 export interface Harness {
@@ -20,13 +24,19 @@ export interface Harness {
   worker: JobWorker;
   clientToken(clientId: string, secret: string): Promise<string>;
   userToken(username: string, password?: string): Promise<string>;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GqlResponse<T>>;
   /** Runs SQL as the table owner (no row-level security for superusers): for arranging and checking. */
   sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { idp?: IdpOptions; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { idp?: IdpOptions; env?: Record<string, string> } = {},
+): Promise<Harness> {
   const database = await createTestDatabase();
   const idp = await startIdp({ port: 0, log: () => undefined, ...options.idp });
   const env = loadEnv({
@@ -74,7 +84,10 @@ export async function startHarness(options: { idp?: IdpOptions; env?: Record<str
     async gql(query, variables, token) {
       const res = await fetch(`${running.url}/graphql`, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          "content-type": "application/json",
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as Omit<GqlResponse, "status">;

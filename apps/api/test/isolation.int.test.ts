@@ -10,7 +10,11 @@ beforeAll(async () => {
   h = await startHarness();
   demoAdmin = await h.userToken("admin");
   otherAdmin = await h.userToken("other-admin");
-  const res = await h.gql<{ viewer: { department: { id: string } } }>("{ viewer { department { id } } }", {}, demoAdmin);
+  const res = await h.gql<{ viewer: { department: { id: string } } }>(
+    "{ viewer { department { id } } }",
+    {},
+    demoAdmin,
+  );
   demoId = res.data!.viewer.department.id;
   await h.gql("mutation { recordSignIn { id } }", {}, demoAdmin);
   await h.gql("mutation { recordSignIn { id } }", {}, otherAdmin);
@@ -43,7 +47,7 @@ describe("department isolation through the API", () => {
 
   it("cannot change another department, and nothing changes", async () => {
     const res = await h.gql(
-      "mutation ($id: ID!) { updateDepartment(id: $id, name: \"Taken over\") { name } }",
+      'mutation ($id: ID!) { updateDepartment(id: $id, name: "Taken over") { name } }',
       { id: demoId },
       otherAdmin,
     );
@@ -64,17 +68,29 @@ describe("department isolation through the API", () => {
     expect(seen.data).toEqual({ job: null });
     const cancel = await h.gql("mutation ($id: ID!) { cancelJob(id: $id) { id } }", { id }, otherAdmin);
     expect(cancel.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
-    const download = await fetch(`${h.url}/jobs/${id}/output`, { headers: { authorization: `Bearer ${otherAdmin}` } });
+    const download = await fetch(`${h.url}/jobs/${id}/output`, {
+      headers: { authorization: `Bearer ${otherAdmin}` },
+    });
     expect(download.status).toBe(404);
-    const own = await fetch(`${h.url}/jobs/${id}/output`, { headers: { authorization: `Bearer ${demoAdmin}` } });
+    const own = await fetch(`${h.url}/jobs/${id}/output`, {
+      headers: { authorization: `Bearer ${demoAdmin}` },
+    });
     expect(own.status).toBe(200);
   });
 
   it("isolates integrators of different departments", async () => {
     const demo = await h.clientToken("demo-integrator", "demo-integrator-secret");
     const other = await h.clientToken("other-integrator", "other-integrator-secret");
-    const a = await h.gql<{ viewer: { department: { code: string } } }>("{ viewer { department { code } } }", {}, demo);
-    const b = await h.gql<{ viewer: { department: { code: string } } }>("{ viewer { department { code } } }", {}, other);
+    const a = await h.gql<{ viewer: { department: { code: string } } }>(
+      "{ viewer { department { code } } }",
+      {},
+      demo,
+    );
+    const b = await h.gql<{ viewer: { department: { code: string } } }>(
+      "{ viewer { department { code } } }",
+      {},
+      other,
+    );
     expect(a.data?.viewer.department.code).toBe("demo");
     expect(b.data?.viewer.department.code).toBe("other");
     const jobs = await h.gql<{ jobs: unknown[] }>("{ jobs { id } }", {}, other);

@@ -5,7 +5,8 @@ let h: Harness;
 let admin: string;
 let auditor: string;
 
-const JOB_FIELDS = "id type state progressDone progressTotal progressPercent result error hasOutput outputUrl createdByName";
+const JOB_FIELDS =
+  "id type state progressDone progressTotal progressPercent result error hasOutput outputUrl createdByName";
 
 interface JobView {
   id: string;
@@ -41,26 +42,42 @@ async function start(token: string, input: Record<string, unknown>) {
 }
 
 async function job(id: string, token = admin) {
-  return (await h.gql<{ job: JobView }>(`query ($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id }, token)).data!.job;
+  return (await h.gql<{ job: JobView }>(`query ($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id }, token))
+    .data!.job;
 }
 
 describe("audit export job", () => {
   it("runs in a worker, reports progress and produces a downloadable CSV", async () => {
     const started = await start(auditor, { type: "AUDIT_EXPORT", params: { action: "user.signed_in" } });
     expect(started.errors).toBeUndefined();
-    expect(started.data?.startJob).toMatchObject({ type: "AUDIT_EXPORT", state: "QUEUED", progressDone: 0, hasOutput: false });
+    expect(started.data?.startJob).toMatchObject({
+      type: "AUDIT_EXPORT",
+      state: "QUEUED",
+      progressDone: 0,
+      hasOutput: false,
+    });
     const id = started.data!.startJob.id;
 
     expect(await h.worker.drain()).toBe(1);
 
     const done = await job(id);
-    expect(done).toMatchObject({ state: "SUCCEEDED", progressDone: 4, progressTotal: 4, progressPercent: 100, hasOutput: true });
+    expect(done).toMatchObject({
+      state: "SUCCEEDED",
+      progressDone: 4,
+      progressTotal: 4,
+      progressPercent: 100,
+      hasOutput: true,
+    });
     expect(done.result).toMatchObject({ rows: 4 });
-    const res = await fetch(new URL(done.outputUrl!, h.url), { headers: { authorization: `Bearer ${auditor}` } });
+    const res = await fetch(new URL(done.outputUrl!, h.url), {
+      headers: { authorization: `Bearer ${auditor}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-disposition")).toMatch(/audit-log-.*\.csv/);
     const lines = (await res.text()).trim().split("\n");
-    expect(lines[0]).toBe("occurred_at,actor_id,actor_name,action,entity_type,entity_id,request_id,before,after");
+    expect(lines[0]).toBe(
+      "occurred_at,actor_id,actor_name,action,entity_type,entity_id,request_id,before,after",
+    );
     expect(lines).toHaveLength(5);
     expect(lines.slice(1).every((l) => l.includes("user.signed_in"))).toBe(true);
   });
@@ -73,11 +90,15 @@ describe("audit export job", () => {
   });
 
   it("returns the same job when a start is retried with the same idempotency key", async () => {
-    const before = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'job.started'");
+    const before = await h.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_event WHERE action = 'job.started'",
+    );
     const first = await start(admin, { type: "AUDIT_EXPORT", idempotencyKey: "export-2026-11-21" });
     const again = await start(admin, { type: "AUDIT_EXPORT", idempotencyKey: "export-2026-11-21" });
     expect(again.data?.startJob.id).toBe(first.data?.startJob.id);
-    const after = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'job.started'");
+    const after = await h.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_event WHERE action = 'job.started'",
+    );
     expect(after[0]!.n - before[0]!.n).toBe(1);
   });
 
@@ -94,12 +115,18 @@ describe("audit export job", () => {
   it("cancels a queued job once, and audits it", async () => {
     await h.worker.drain();
     const { id } = (await start(admin, { type: "AUDIT_EXPORT" })).data!.startJob;
-    const cancelled = await h.gql<{ cancelJob: JobView }>("mutation ($id: ID!) { cancelJob(id: $id) { state } }", { id }, admin);
+    const cancelled = await h.gql<{ cancelJob: JobView }>(
+      "mutation ($id: ID!) { cancelJob(id: $id) { state } }",
+      { id },
+      admin,
+    );
     expect(cancelled.data?.cancelJob.state).toBe("CANCELLED");
     const again = await h.gql("mutation ($id: ID!) { cancelJob(id: $id) { state } }", { id }, admin);
     expect(again.errors?.[0]?.extensions?.code).toBe("INVALID_STATE_TRANSITION");
     expect(await h.worker.drain()).toBe(0);
-    const events = await h.sql("SELECT action FROM audit_event WHERE entity_id = $1 ORDER BY occurred_at", [id]);
+    const events = await h.sql("SELECT action FROM audit_event WHERE entity_id = $1 ORDER BY occurred_at", [
+      id,
+    ]);
     expect(events.map((e) => e.action)).toEqual(["job.started", "job.cancelled"]);
   });
 

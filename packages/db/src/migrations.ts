@@ -56,14 +56,19 @@ export async function applyMigrations(url: string, options: { appRoles?: string[
       const checksum = done.get(m.name);
       if (checksum !== undefined) {
         if (checksum !== m.checksum) {
-          throw new Error(`migration ${m.name} was edited after it was applied; write a new migration instead`);
+          throw new Error(
+            `migration ${m.name} was edited after it was applied; write a new migration instead`,
+          );
         }
         continue;
       }
       await client.query("BEGIN");
       try {
         await client.query(m.sql);
-        await client.query("INSERT INTO schema_migration (name, checksum) VALUES ($1, $2)", [m.name, m.checksum]);
+        await client.query("INSERT INTO schema_migration (name, checksum) VALUES ($1, $2)", [
+          m.name,
+          m.checksum,
+        ]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");

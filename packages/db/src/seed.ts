@@ -2,7 +2,13 @@ import pg from "pg";
 
 /** Departments of the demo data; codes match the local identity provider's `tenant` claims. */
 export const DEMO_DEPARTMENTS = [
-  { code: "demo", name: "Demo Department of Social Protection", locale: "en", currency: "USD", timezone: "UTC" },
+  {
+    code: "demo",
+    name: "Demo Department of Social Protection",
+    locale: "en",
+    currency: "USD",
+    timezone: "UTC",
+  },
   { code: "other", name: "Other Department", locale: "fr", currency: "EUR", timezone: "Europe/Paris" },
 ] as const;
 

@@ -87,7 +87,10 @@ export async function createTestDatabase(adminUrl: string = testServerUrl()): Pr
     name,
     ownerUrl,
     appUrl: app.toString(),
-    drop: () => withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
   };
 }
 

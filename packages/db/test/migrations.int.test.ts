@@ -43,13 +43,16 @@ describe("migrations", () => {
       MIGRATION_DATABASE_URL: url,
     });
     await withClient(url, (c) => c.query(sql));
-    const shape = (u: string) => withClient(u, async (c) => (await c.query(SHAPE_SQL)).rows.map((r) => `${r.kind} ${r.item}`));
+    const shape = (u: string) =>
+      withClient(u, async (c) => (await c.query(SHAPE_SQL)).rows.map((r) => `${r.kind} ${r.item}`));
     expect(await shape(migrated.ownerUrl)).toEqual(await shape(url));
   });
 
   it("refuse to run when an applied migration was edited", async () => {
     await withClient(migrated.ownerUrl, (c) =>
-      c.query("UPDATE schema_migration SET checksum = 'edited' WHERE name = (SELECT min(name) FROM schema_migration)"),
+      c.query(
+        "UPDATE schema_migration SET checksum = 'edited' WHERE name = (SELECT min(name) FROM schema_migration)",
+      ),
     );
     await expect(applyMigrations(migrated.ownerUrl)).rejects.toThrow(/edited after it was applied/);
   });

@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, withClient, type TestDatabase } from "../src/testing.ts";
 
@@ -31,9 +31,11 @@ async function asApp<T>(tenantId: string | null, fn: (c: pg.Client) => Promise<T
 
 describe("row-level security", () => {
   it("enables and forces a tenant policy on every table that has a tenant_id column", async () => {
-    const rows = await withClient(db.ownerUrl, async (c) =>
-      (
-        await c.query<{ table: string; enabled: boolean; forced: boolean; policies: number }>(`
+    const rows = await withClient(
+      db.ownerUrl,
+      async (c) =>
+        (
+          await c.query<{ table: string; enabled: boolean; forced: boolean; policies: number }>(`
           SELECT c.relname AS table, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
                  (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid
                     AND pg_get_expr(p.polqual, p.polrelid) LIKE '%app_current_tenant()%') AS policies
@@ -41,7 +43,7 @@ describe("row-level security", () => {
             JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
            WHERE c.relkind IN ('r', 'p')
              AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)`)
-      ).rows,
+        ).rows,
     );
     expect(rows.length).toBeGreaterThanOrEqual(4);
     const unprotected = rows.filter((r) => !r.enabled || !r.forced || r.policies < 1).map((r) => r.table);
@@ -49,11 +51,13 @@ describe("row-level security", () => {
   });
 
   it("lets the application role own no table", async () => {
-    const owned = await withClient(db.ownerUrl, async (c) =>
-      (
-        await c.query(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
+    const owned = await withClient(
+      db.ownerUrl,
+      async (c) =>
+        (
+          await c.query(`SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner
                         WHERE r.rolname IN ('pbms_api', 'pbms_app')`)
-      ).rowCount,
+        ).rowCount,
     );
     expect(owned).toBe(0);
   });
@@ -74,9 +78,15 @@ describe("row-level security", () => {
         await c.query("COMMIT");
       }
     });
-    const seenByDemo = await asApp(demoId, async (c) => (await c.query("SELECT action FROM audit_event")).rows);
+    const seenByDemo = await asApp(
+      demoId,
+      async (c) => (await c.query("SELECT action FROM audit_event")).rows,
+    );
     expect(seenByDemo.map((r) => r.action)).toEqual(["demo.thing"]);
-    const seenWithoutTenant = await asApp(null, async (c) => (await c.query("SELECT * FROM audit_event")).rowCount);
+    const seenWithoutTenant = await asApp(
+      null,
+      async (c) => (await c.query("SELECT * FROM audit_event")).rowCount,
+    );
     expect(seenWithoutTenant).toBe(0);
     const departments = await asApp(demoId, async (c) => (await c.query("SELECT code FROM department")).rows);
     expect(departments).toEqual([{ code: "demo" }]);
@@ -92,17 +102,22 @@ describe("row-level security", () => {
         ),
       ),
     ).rejects.toThrow(/row-level security/);
-    const updated = await asApp(demoId, async (c) =>
-      (await c.query("UPDATE department SET name = 'hijacked' WHERE id = $1", [otherId])).rowCount,
+    const updated = await asApp(
+      demoId,
+      async (c) =>
+        (await c.query("UPDATE department SET name = 'hijacked' WHERE id = $1", [otherId])).rowCount,
     );
     expect(updated).toBe(0);
-    await expect(asApp(demoId, (c) => c.query("DELETE FROM department WHERE id = $1", [demoId]))).rejects.toThrow(
-      /permission denied/,
-    );
+    await expect(
+      asApp(demoId, (c) => c.query("DELETE FROM department WHERE id = $1", [demoId])),
+    ).rejects.toThrow(/permission denied/);
   });
 
   it("resolves department codes for the API without exposing other rows", async () => {
-    const id = await asApp(null, async (c) => (await c.query("SELECT app_department_id('other') AS id")).rows[0].id);
+    const id = await asApp(
+      null,
+      async (c) => (await c.query("SELECT app_department_id('other') AS id")).rows[0].id,
+    );
     expect(id).toBe(otherId);
   });
 });
@@ -114,6 +129,8 @@ describe("audit log", () => {
       await expect(c.query("DELETE FROM audit_event")).rejects.toThrow(/append-only/);
       await expect(c.query("TRUNCATE audit_event")).rejects.toThrow(/append-only/);
     });
-    await expect(asApp(demoId, (c) => c.query("DELETE FROM audit_event"))).rejects.toThrow(/permission denied/);
+    await expect(asApp(demoId, (c) => c.query("DELETE FROM audit_event"))).rejects.toThrow(
+      /permission denied/,
+    );
   });
 });

@@ -14,7 +14,11 @@ const [command = "start"] = process.argv.slice(2);
 
 async function start(): Promise<void> {
   out("Preparing the database…");
-  const db = await prepareDatabase({ url: process.env.DATABASE_URL, port: Number(process.env.PBMS_DB_PORT ?? 5433), seed: true });
+  const db = await prepareDatabase({
+    url: process.env.DATABASE_URL,
+    port: Number(process.env.PBMS_DB_PORT ?? 5433),
+    seed: true,
+  });
   let stack: Awaited<ReturnType<typeof startStack>>;
   try {
     stack = await startStack({ appDatabaseUrl: db.appUrl, ports: portsFromEnv(), admin: "dev" });
@@ -23,7 +27,9 @@ async function start(): Promise<void> {
     out(`\nPBMS could not start: ${(error as Error).message}`);
     process.exit(1);
   }
-  const users = DEMO_USERS.map((u) => `    ${u.username.padEnd(16)} ${u.roles.join(", ").padEnd(16)} department ${u.tenant}`);
+  const users = DEMO_USERS.map(
+    (u) => `    ${u.username.padEnd(16)} ${u.roles.join(", ").padEnd(16)} department ${u.tenant}`,
+  );
   const clients = DEMO_CLIENTS.filter((c) => c.secret).map(
     (c) => `    ${c.clientId} / ${c.secret}  (${c.roles.join(", ")}, department ${c.tenant})`,
   );
@@ -72,10 +78,14 @@ async function test(extra: string[]): Promise<number> {
       { cwd: repoRoot, stdio: "inherit", env: { ...process.env, TEST_DATABASE_URL: server.url } },
     );
     const summary = await readFile(report, "utf8")
-      .then((s) => JSON.parse(s) as { numPassedTests: number; numFailedTests: number; numPendingTests: number })
+      .then(
+        (s) => JSON.parse(s) as { numPassedTests: number; numFailedTests: number; numPendingTests: number },
+      )
       .catch(() => undefined);
     if (summary) {
-      out(`\nTests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`);
+      out(
+        `\nTests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${summary.numPendingTests} skipped`,
+      );
     }
     return result.status ?? 1;
   } finally {
@@ -98,18 +108,31 @@ async function e2e(extra: string[]): Promise<number> {
   const ports = portsFromEnv({}, { api: 14000, worker: 14001, idp: 18080, admin: 15173 });
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   try {
-    const build = spawnSync(`${repoRoot}node_modules/.bin/turbo`, ["run", "build", "--filter=@pbms/admin", "--output-logs=errors-only"], {
-      cwd: repoRoot,
-      stdio: "inherit",
-    });
+    const build = spawnSync(
+      `${repoRoot}node_modules/.bin/turbo`,
+      ["run", "build", "--filter=@pbms/admin", "--output-logs=errors-only"],
+      {
+        cwd: repoRoot,
+        stdio: "inherit",
+      },
+    );
     if (build.status !== 0) return build.status ?? 1;
     const db = await prepareDatabase({ url: withDatabase(server.url, name), port: 0, seed: true });
     stack = await startStack({ appDatabaseUrl: db.appUrl, ports, admin: "preview", logLevel: "warn" });
-    const result = spawnSync(`${repoRoot}node_modules/.bin/vitest`, ["run", "--config", "apps/admin/vitest.e2e.config.ts", ...extra], {
-      cwd: repoRoot,
-      stdio: "inherit",
-      env: { ...process.env, PBMS_E2E_ADMIN_URL: stack.urls.admin, PBMS_E2E_API_URL: stack.urls.api, PBMS_E2E_ISSUER: stack.urls.issuer },
-    });
+    const result = spawnSync(
+      `${repoRoot}node_modules/.bin/vitest`,
+      ["run", "--config", "apps/admin/vitest.e2e.config.ts", ...extra],
+      {
+        cwd: repoRoot,
+        stdio: "inherit",
+        env: {
+          ...process.env,
+          PBMS_E2E_ADMIN_URL: stack.urls.admin,
+          PBMS_E2E_API_URL: stack.urls.api,
+          PBMS_E2E_ISSUER: stack.urls.issuer,
+        },
+      },
+    );
     return result.status ?? 1;
   } finally {
     await stack?.stop();

@@ -28,7 +28,11 @@ export async function openServer(url: string | undefined, name: string, port: nu
 }
 
 /** Opens the product database: creates it if missing, migrates, creates the app role, seeds demo data. */
-export async function prepareDatabase(options: { url?: string | undefined; port: number; seed: boolean }): Promise<Database> {
+export async function prepareDatabase(options: {
+  url?: string | undefined;
+  port: number;
+  seed: boolean;
+}): Promise<Database> {
   const server = await openServer(options.url, "pgdata", options.port);
   const ownerUrl = server.embedded ? withDatabase(server.url, "pbms") : server.url;
   if (server.embedded) {

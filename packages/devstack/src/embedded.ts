@@ -29,7 +29,14 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: process.getuid?.() === 0,
     onLog: () => undefined,
     onError: (e: unknown) => options.log?.(String(e)),
-    postgresFlags: ["-c", "max_connections=200", "-c", "shared_buffers=256MB", "-c", "listen_addresses=127.0.0.1"],
+    postgresFlags: [
+      "-c",
+      "max_connections=200",
+      "-c",
+      "shared_buffers=256MB",
+      "-c",
+      "listen_addresses=127.0.0.1",
+    ],
   });
   if (!existsSync(join(options.dir, "PG_VERSION"))) {
     await server.initialise();

@@ -4,9 +4,19 @@ const COLORS = [36, 35, 33, 32, 34];
 let next = 0;
 
 /** A child process whose output lines are prefixed with its name. */
-export function run(name: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
+export function run(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+) {
   const color = COLORS[next++ % COLORS.length];
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   const prefix = `\x1b[${color}m${name.padEnd(6)}\x1b[0m│ `;
   for (const stream of [child.stdout, child.stderr]) {
     let buffer = "";

@@ -72,10 +72,17 @@ export async function startStack(options: {
     children.push(run("worker", tsx, ["src/main.ts", "--worker"], { cwd: `${repoRoot}apps/api`, env }));
     const vite = bin("apps/admin", "vite");
     children.push(
-      run("admin", vite, options.admin === "dev" ? ["--port", String(ports.admin)] : ["preview", "--port", String(ports.admin)], {
-        cwd: `${repoRoot}apps/admin`,
-        env,
-      }),
+      run(
+        "admin",
+        vite,
+        options.admin === "dev"
+          ? ["--port", String(ports.admin)]
+          : ["preview", "--port", String(ports.admin)],
+        {
+          cwd: `${repoRoot}apps/admin`,
+          env,
+        },
+      ),
     );
     await untilExit(
       children,
@@ -87,7 +94,8 @@ export async function startStack(options: {
     );
     for (const child of children) {
       child.once("exit", (code, signal) => {
-        if (code !== 0 && signal === null) process.stdout.write(`a process of the stack exited with code ${code}\n`);
+        if (code !== 0 && signal === null)
+          process.stdout.write(`a process of the stack exited with code ${code}\n`);
       });
     }
   } catch (error) {
@@ -104,7 +112,9 @@ function untilExit<T>(children: ChildProcess[], ready: Promise<T>): Promise<T> {
     ...children.map(
       (child) =>
         new Promise<never>((_, reject) =>
-          child.once("exit", (code) => reject(new Error(`${child.spawnargs.join(" ")} exited with code ${code} while starting`))),
+          child.once("exit", (code) =>
+            reject(new Error(`${child.spawnargs.join(" ")} exited with code ${code} while starting`)),
+          ),
         ),
     ),
   ]);

@@ -35,7 +35,10 @@ export interface TokenVerifierOptions {
 
 /** Verifies bearer tokens against the issuer's JWKS (keys cached, refetched on rotation). */
 export function createTokenVerifier(options: TokenVerifierOptions) {
-  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  const jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+    cooldownDuration: 30_000,
+    cacheMaxAge: 600_000,
+  });
   return async function verify(token: string): Promise<Principal> {
     let payload: Claims;
     try {
@@ -50,7 +53,9 @@ export function createTokenVerifier(options: TokenVerifierOptions) {
       throw unauthenticated(describe(error));
     }
     if (!payload.tenant) throw unauthenticated("The token carries no tenant (department) claim");
-    const roles = Array.isArray(payload.realm_access?.roles) ? payload.realm_access.roles.filter(isString) : [];
+    const roles = Array.isArray(payload.realm_access?.roles)
+      ? payload.realm_access.roles.filter(isString)
+      : [];
     return {
       subject: payload.sub!,
       username: payload.preferred_username ?? payload.sub!,
@@ -69,7 +74,8 @@ function isString(v: unknown): v is string {
 
 function describe(error: unknown): string {
   if (error instanceof errors.JWTExpired) return "The token has expired";
-  if (error instanceof errors.JWTClaimValidationFailed) return `The token's ${error.claim} claim is not accepted`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `The token's ${error.claim} claim is not accepted`;
   if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey)
     return "The token's signature is not valid";
   if (error instanceof errors.JOSEAlgNotAllowed) return "The token's signing algorithm is not accepted";

@@ -37,7 +37,9 @@ function describeRoots(schema: GraphQLSchema): GraphQLSchema {
   const storage = getMetadataStorage();
   const roles = new Map<string, string[]>();
   for (const op of [...storage.queries, ...storage.mutations]) {
-    const auth = storage.authorizedFields.find((f) => f.target === op.target && f.fieldName === op.methodName);
+    const auth = storage.authorizedFields.find(
+      (f) => f.target === op.target && f.fieldName === op.methodName,
+    );
     if (auth) roles.set(op.schemaName, auth.roles as string[]);
   }
   const describe = (type: GraphQLObjectType | null | undefined, description: string) => {
@@ -46,14 +48,22 @@ function describeRoots(schema: GraphQLSchema): GraphQLSchema {
     const fields = Object.fromEntries(
       Object.entries(typeConfig.fields).map(([name, field]) => {
         const allowed = roles.get(name);
-        return [name, allowed ? { ...field, description: `${field.description ?? ""}. Roles: ${allowed.join(", ")}.` } : field];
+        return [
+          name,
+          allowed
+            ? { ...field, description: `${field.description ?? ""}. Roles: ${allowed.join(", ")}.` }
+            : field,
+        ];
       }),
     );
     return new GraphQLObjectType({ ...typeConfig, fields, description });
   };
   return new GraphQLSchema({
     ...config,
-    query: describe(config.query, "Reads. Every field requires a bearer token; each names the roles it allows."),
+    query: describe(
+      config.query,
+      "Reads. Every field requires a bearer token; each names the roles it allows.",
+    ),
     mutation: describe(config.mutation, "Changes. Each runs in one transaction and writes an audit event."),
     types: config.types.filter((t) => t.name !== "Query" && t.name !== "Mutation"),
   });

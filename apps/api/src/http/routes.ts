@@ -50,7 +50,8 @@ export function createRoutes(deps: RouteDeps): Router {
   router.get("/jobs/:id/output", async (req: Request<{ id: string }>, res) => {
     try {
       const auth = await deps.authenticate(req.headers.authorization);
-      if (!auth.principal.roles.some((r) => Object.values(Role).includes(r))) throw new AppError("FORBIDDEN", "No role");
+      if (!auth.principal.roles.some((r) => Object.values(Role).includes(r)))
+        throw new AppError("FORBIDDEN", "No role");
       const ctx: RequestContext = { ...auth, requestId: String(req.id), db: deps.db, log: deps.log };
       const job = await findJob(ctx, req.params.id).catch(() => null);
       const output = job ? await findJobOutput(ctx, job.id) : null;
@@ -68,7 +69,11 @@ export function createRoutes(deps: RouteDeps): Router {
       const code = error instanceof AppError ? String(error.extensions.code) : "INTERNAL_SERVER_ERROR";
       if (code === "INTERNAL_SERVER_ERROR") deps.log.error({ err: error }, "download failed");
       const status = code === "UNAUTHENTICATED" ? 401 : code === "FORBIDDEN" ? 403 : 500;
-      res.status(status).json({ error: { code, message: status === 500 ? "Internal server error" : (error as Error).message } });
+      res
+        .status(status)
+        .json({
+          error: { code, message: status === 500 ? "Internal server error" : (error as Error).message },
+        });
     }
   });
 

@@ -24,9 +24,7 @@ try {
 } catch {
   committed = "";
 }
-const from = committed
-  ? ["--from-schema-datamodel", await writeTemp(committed)]
-  : ["--from-empty"];
+const from = committed ? ["--from-schema-datamodel", await writeTemp(committed)] : ["--from-empty"];
 const sql = prisma(["migrate", "diff", ...from, "--to-schema-datamodel", schemaPath, "--script"]);
 if (!/\b(CREATE|ALTER|DROP)\b/.test(sql)) {
   process.stdout.write("schema.prisma matches the last commit: no migration written\n");
@@ -36,7 +34,10 @@ const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
 const dir = new URL(`${stamp}_${name}/`, migrationsDir);
 await mkdir(dir, { recursive: true });
 const rls = tenantRlsStatements(sql);
-await writeFile(new URL("migration.sql", dir), rls.length ? `${sql}\n-- Row-level security\n${rls.join("\n")}\n` : sql);
+await writeFile(
+  new URL("migration.sql", dir),
+  rls.length ? `${sql}\n-- Row-level security\n${rls.join("\n")}\n` : sql,
+);
 process.stdout.write(`wrote ${fileURLToPath(dir)}migration.sql\n`);
 
 async function writeTemp(content: string): Promise<string> {

@@ -14,7 +14,8 @@ export function prisma(args: string[], env: NodeJS.ProcessEnv = {}): string {
       PRISMA_HIDE_UPDATE_MESSAGE: "1",
       // The schema names env("DATABASE_URL"); without it the CLI cannot read
       // the generator settings and falls back to downloading native engines.
-      DATABASE_URL: env.MIGRATION_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://offline@localhost/offline",
+      DATABASE_URL:
+        env.MIGRATION_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgresql://offline@localhost/offline",
       ...env,
     },
     encoding: "utf8",

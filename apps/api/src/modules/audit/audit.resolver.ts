@@ -23,7 +23,10 @@ export class AuditEventResolver {
 
   @Authorized(READERS)
   @Query(() => ListMetadata, { description: "Number of audit events matching the filter" })
-  async _auditEventsMeta(@Ctx() ctx: RequestContext, @Args(() => AuditEventListArgs) args: AuditEventListArgs) {
+  async _auditEventsMeta(
+    @Ctx() ctx: RequestContext,
+    @Args(() => AuditEventListArgs) args: AuditEventListArgs,
+  ) {
     return { count: await countAuditEvents(ctx, args) };
   }
 }

@@ -29,19 +29,31 @@ export class AuditEvent {
   @Field(() => String, { nullable: true, description: "Id of the changed entity" })
   entityId!: string | null;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: "The entity before the change (changed fields only)" })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "The entity before the change (changed fields only)",
+  })
   before!: unknown;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: "The entity after the change (changed fields only)" })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "The entity after the change (changed fields only)",
+  })
   after!: unknown;
 
-  @Field(() => String, { nullable: true, description: "Id of the request that made the change (also in the logs)" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Id of the request that made the change (also in the logs)",
+  })
   requestId!: string | null;
 }
 
 @InputType({ description: "Filters of the audit log; all given filters must match" })
 export class AuditEventFilter {
-  @Field(() => String, { nullable: true, description: "Text found in the action, entity type, entity id or actor name" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Text found in the action, entity type, entity id or actor name",
+  })
   @IsOptional()
   @MaxLength(200)
   q?: string;

@@ -29,7 +29,8 @@ export class JobResolver {
   @Mutation(() => Job, { description: "Queues a background job; the roles allowed depend on its type" })
   startJob(
     @Ctx() ctx: RequestContext,
-    @Arg("input", () => StartJobInput, { description: "What to run and with which parameters" }) input: StartJobInput,
+    @Arg("input", () => StartJobInput, { description: "What to run and with which parameters" })
+    input: StartJobInput,
   ) {
     return startJob(ctx, input);
   }

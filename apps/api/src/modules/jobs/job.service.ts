@@ -26,7 +26,13 @@ export async function startJob(ctx: RequestContext, input: StartJobInput): Promi
   }
   const key = input.idempotencyKey;
   const existing = () =>
-    key ? tx(ctx, (t) => t.job.findUnique({ where: { tenantId_idempotencyKey: { tenantId: ctx.tenantId, idempotencyKey: key } } })) : null;
+    key
+      ? tx(ctx, (t) =>
+          t.job.findUnique({
+            where: { tenantId_idempotencyKey: { tenantId: ctx.tenantId, idempotencyKey: key } },
+          }),
+        )
+      : null;
   const first = await existing();
   if (first) return first;
   try {
@@ -41,7 +47,12 @@ export async function startJob(ctx: RequestContext, input: StartJobInput): Promi
           createdByName: actorName(ctx.principal),
         },
       });
-      await recordAudit(t, ctx, { action: "job.started", entityType: "Job", entityId: job.id, after: { type: job.type, params } });
+      await recordAudit(t, ctx, {
+        action: "job.started",
+        entityType: "Job",
+        entityId: job.id,
+        after: { type: job.type, params },
+      });
       return job;
     });
   } catch (error) {

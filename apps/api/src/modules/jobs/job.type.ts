@@ -7,7 +7,9 @@ import { ListArgs } from "../../graphql/list.ts";
 registerEnumType(JobType, {
   name: "JobType",
   description: "Kinds of background work",
-  valuesConfig: { AUDIT_EXPORT: { description: "Export the department's audit log (optionally filtered) to CSV" } },
+  valuesConfig: {
+    AUDIT_EXPORT: { description: "Export the department's audit log (optionally filtered) to CSV" },
+  },
 });
 registerEnumType(JobState, {
   name: "JobState",
@@ -50,7 +52,9 @@ export class Job {
   @Field(() => Int, { description: "How many times a worker started it" })
   attempts!: number;
 
-  @Field(() => Boolean, { description: "Cancellation was requested and the job will stop at its next checkpoint" })
+  @Field(() => Boolean, {
+    description: "Cancellation was requested and the job will stop at its next checkpoint",
+  })
   cancelRequested!: boolean;
 
   @Field(() => String, { description: "Subject of the user who started it" })
@@ -99,7 +103,8 @@ export class StartJobInput {
 
   @Field(() => String, {
     nullable: true,
-    description: "Client-chosen key: retrying with the same key returns the first job instead of starting another",
+    description:
+      "Client-chosen key: retrying with the same key returns the first job instead of starting another",
   })
   @IsOptional()
   @Length(1, 100)

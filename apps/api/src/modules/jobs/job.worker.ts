@@ -38,7 +38,9 @@ export class JobWorker {
       this.listener = new pg.Client({ connectionString: this.options.listenUrl });
       await this.listener.connect();
       this.listener.on("notification", () => this.wake?.());
-      this.listener.on("error", (err) => this.log.warn({ err }, "job listener connection lost; polling only"));
+      this.listener.on("error", (err) =>
+        this.log.warn({ err }, "job listener connection lost; polling only"),
+      );
       await this.listener.query("LISTEN pbms_job");
     }
     this.loop = this.run();
@@ -93,7 +95,10 @@ export class JobWorker {
     return n;
   }
 
-  private async execute(job: Job, scope: { tenantId: string; actorId: string; requestId: string }): Promise<void> {
+  private async execute(
+    job: Job,
+    scope: { tenantId: string; actorId: string; requestId: string },
+  ): Promise<void> {
     const log = this.log.child({ jobId: job.id, jobType: job.type });
     const update = (data: Prisma.JobUpdateInput) =>
       inTenant(this.db, scope, (t) => t.job.update({ where: { id: job.id }, data }));
@@ -113,16 +118,25 @@ export class JobWorker {
         });
       },
       cancelRequested: async () =>
-        (await inTenant(this.db, scope, (t) => t.job.findUniqueOrThrow({ where: { id: job.id }, select: { cancelRequested: true } })))
-          .cancelRequested,
+        (
+          await inTenant(this.db, scope, (t) =>
+            t.job.findUniqueOrThrow({ where: { id: job.id }, select: { cancelRequested: true } }),
+          )
+        ).cancelRequested,
     };
     const started = Date.now();
     try {
       const outcome = await jobDefinition(job.type).run(run);
       await inTenant(this.db, scope, async (t) => {
-        const current = await t.job.findUniqueOrThrow({ where: { id: job.id }, select: { cancelRequested: true } });
+        const current = await t.job.findUniqueOrThrow({
+          where: { id: job.id },
+          select: { cancelRequested: true },
+        });
         if (current.cancelRequested) {
-          await t.job.update({ where: { id: job.id }, data: { state: "CANCELLED", finishedAt: new Date(), lockedBy: null } });
+          await t.job.update({
+            where: { id: job.id },
+            data: { state: "CANCELLED", finishedAt: new Date(), lockedBy: null },
+          });
           return;
         }
         if (outcome.output) {
@@ -154,7 +168,12 @@ export class JobWorker {
       log.error({ err, retry }, "job failed");
       await update(
         retry
-          ? { state: "QUEUED", error: message, lockedBy: null, runAfter: new Date(Date.now() + 2 ** job.attempts * 1000) }
+          ? {
+              state: "QUEUED",
+              error: message,
+              lockedBy: null,
+              runAfter: new Date(Date.now() + 2 ** job.attempts * 1000),
+            }
           : { state: "FAILED", error: message, finishedAt: new Date(), lockedBy: null },
       );
     } finally {

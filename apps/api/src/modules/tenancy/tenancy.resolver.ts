@@ -43,7 +43,10 @@ export class TenancyResolver {
   }
 
   @Authorized([Role.Admin])
-  @Query(() => Department, { nullable: true, description: "Your department (other departments are not visible)" })
+  @Query(() => Department, {
+    nullable: true,
+    description: "Your department (other departments are not visible)",
+  })
   department(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs) {
     return findDepartment(ctx, id);
   }
@@ -56,7 +59,8 @@ export class TenancyResolver {
 
   @Authorized(ALL_ROLES)
   @Mutation(() => UserProfile, {
-    description: "Records that the caller signed in (user directory entry + audit event); call once per sign-in",
+    description:
+      "Records that the caller signed in (user directory entry + audit event); call once per sign-in",
   })
   recordSignIn(@Ctx() ctx: RequestContext) {
     return recordSignIn(ctx);
@@ -76,7 +80,10 @@ export class TenancyResolver {
 
   @Authorized([Role.Admin])
   @Query(() => ListMetadata, { description: "Number of users matching the filter" })
-  async _userProfilesMeta(@Ctx() ctx: RequestContext, @Args(() => UserProfileListArgs) args: UserProfileListArgs) {
+  async _userProfilesMeta(
+    @Ctx() ctx: RequestContext,
+    @Args(() => UserProfileListArgs) args: UserProfileListArgs,
+  ) {
     return { count: await countUserProfiles(ctx, args) };
   }
 }

@@ -98,7 +98,13 @@ export function findUserProfile(ctx: RequestContext, id: string) {
 export function dashboardStats(ctx: RequestContext) {
   return tx(ctx, async (t) => {
     const [row] = await t.$queryRaw<
-      { audit_today: number; jobs_running: number; jobs_failed: number; users: number; last_sign_in: Date | null }[]
+      {
+        audit_today: number;
+        jobs_running: number;
+        jobs_failed: number;
+        users: number;
+        last_sign_in: Date | null;
+      }[]
     >`SELECT
         (SELECT count(*)::int FROM audit_event WHERE occurred_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS audit_today,
         (SELECT count(*)::int FROM job WHERE state IN ('QUEUED', 'RUNNING')) AS jobs_running,

@@ -1,4 +1,12 @@
-import { IsISO4217CurrencyCode, IsIn, IsOptional, IsUUID, Length, MaxLength, Validate } from "class-validator";
+import {
+  IsISO4217CurrencyCode,
+  IsIn,
+  IsOptional,
+  IsUUID,
+  Length,
+  MaxLength,
+  Validate,
+} from "class-validator";
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import { ListArgs } from "../../graphql/list.ts";
 import { IsTimeZone } from "../../graphql/validators.ts";

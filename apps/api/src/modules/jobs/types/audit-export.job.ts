@@ -18,7 +18,17 @@ const paramsSchema = z
   })
   .strict();
 
-const COLUMNS = ["occurred_at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "request_id", "before", "after"];
+const COLUMNS = [
+  "occurred_at",
+  "actor_id",
+  "actor_name",
+  "action",
+  "entity_type",
+  "entity_id",
+  "request_id",
+  "before",
+  "after",
+];
 
 function toRow(e: AuditEvent): unknown[] {
   return [
@@ -38,13 +48,17 @@ defineJob("AUDIT_EXPORT", {
   roles: [Role.Auditor],
   parseParams(params) {
     const parsed = paramsSchema.safeParse(params);
-    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`).join("; "));
+    if (!parsed.success)
+      throw new Error(
+        parsed.error.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`).join("; "),
+      );
     return JSON.parse(JSON.stringify(parsed.data)) as Record<string, unknown>;
   },
   async run({ job, db, progress, cancelRequested }) {
     const params = paramsSchema.parse(job.params);
     const scope = { tenantId: job.tenantId, actorId: job.createdById, requestId: `job:${job.id}` };
-    const upper = params.occurredAt_lte && params.occurredAt_lte < job.createdAt ? params.occurredAt_lte : job.createdAt;
+    const upper =
+      params.occurredAt_lte && params.occurredAt_lte < job.createdAt ? params.occurredAt_lte : job.createdAt;
     const base: Prisma.AuditEventWhereInput = auditWhere({ ...params, occurredAt_lte: upper });
     const total = await inTenant(db, scope, (t) => t.auditEvent.count({ where: base }));
     await progress(0, total);
@@ -53,10 +67,19 @@ defineJob("AUDIT_EXPORT", {
     let done = 0;
     for (;;) {
       const after: Prisma.AuditEventWhereInput = last
-        ? { OR: [{ occurredAt: { lt: last.occurredAt } }, { occurredAt: last.occurredAt, id: { lt: last.id } }] }
+        ? {
+            OR: [
+              { occurredAt: { lt: last.occurredAt } },
+              { occurredAt: last.occurredAt, id: { lt: last.id } },
+            ],
+          }
         : {};
       const rows = await inTenant(db, scope, (t) =>
-        t.auditEvent.findMany({ where: { AND: [base, after] }, orderBy: [{ occurredAt: "desc" }, { id: "desc" }], take: CHUNK }),
+        t.auditEvent.findMany({
+          where: { AND: [base, after] },
+          orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+          take: CHUNK,
+        }),
       );
       if (rows.length === 0) break;
       parts.push(Buffer.from(stringify(rows.map(toRow))));
@@ -69,7 +92,11 @@ defineJob("AUDIT_EXPORT", {
     const data = Buffer.concat(parts);
     return {
       result: { rows: done, bytes: data.length },
-      output: { fileName: `audit-log-${job.createdAt.toISOString().slice(0, 10)}.csv`, contentType: "text/csv; charset=utf-8", data },
+      output: {
+        fileName: `audit-log-${job.createdAt.toISOString().slice(0, 10)}.csv`,
+        contentType: "text/csv; charset=utf-8",
+        data,
+      },
     };
   },
 });
