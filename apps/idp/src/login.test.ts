@@ -36,6 +36,7 @@ describe("local IdP: authorization code flow for pbms-admin", () => {
     expect(result.callbackUrl).toMatch(/^http:\/\/localhost:5173\/admin\/#\/&code=/);
     expect(result.response.status).toBe(200);
     expect(result.response.headers.get("Access-Control-Allow-Origin")).toBe(ADMIN_ORIGIN);
+    expect(result.response.headers.get("Access-Control-Allow-Credentials")).toBe("true");
 
     const { body } = result;
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 300 });

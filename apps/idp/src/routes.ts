@@ -94,7 +94,10 @@ export function extraRoutes(provider: Provider, settings: RouteSettings): Middle
   function allowCors(ctx: Context): void {
     ctx.vary("Origin");
     const origin = ctx.get("Origin");
-    if (settings.adminOrigins.includes(origin)) ctx.set("Access-Control-Allow-Origin", origin);
+    if (settings.adminOrigins.includes(origin)) {
+      ctx.set("Access-Control-Allow-Origin", origin);
+      ctx.set("Access-Control-Allow-Credentials", "true");
+    }
   }
 
   // The library's userinfo endpoint refuses access tokens that have an audience
@@ -132,5 +135,11 @@ export function extraRoutes(provider: Provider, settings: RouteSettings): Middle
       return html(ctx, 200, THIRD_PARTY_COOKIES_PAGE);
     await next();
     if (ctx.path.startsWith(ROUTES.authorization)) keepRedirectFragment(ctx);
+    // keycloak-js calls the token endpoint with credentials: 'include', so the
+    // browser needs Allow-Credentials next to the library's CORS headers (as Keycloak sends).
+    const origin = ctx.get("Origin");
+    if (settings.adminOrigins.includes(origin) && ctx.response.get("Access-Control-Allow-Origin") === origin) {
+      ctx.set("Access-Control-Allow-Credentials", "true");
+    }
   };
 }

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_DEPARTMENTS, seedDemo } from "../src/seed.ts";
 import { createTestDatabase, withClient, type TestDatabase } from "../src/testing.ts";
 
 let db: TestDatabase;
@@ -132,5 +133,15 @@ describe("audit log", () => {
     await expect(asApp(demoId, (c) => c.query("DELETE FROM audit_event"))).rejects.toThrow(
       /permission denied/,
     );
+  });
+});
+
+describe("demo seed", () => {
+  it("is idempotent: seeding an already seeded database adds nothing", async () => {
+    const count = () => withClient(db.ownerUrl, async (c) => (await c.query("SELECT count(*)::int AS n FROM department")).rows[0].n);
+    const before = await count();
+    expect(before).toBe(DEMO_DEPARTMENTS.length);
+    expect(await seedDemo(db.ownerUrl)).toEqual({ departmentsCreated: 0 });
+    expect(await count()).toBe(before);
   });
 });

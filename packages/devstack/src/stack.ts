@@ -63,7 +63,11 @@ export async function startStack(options: {
   };
   const tsx = bin("packages/devstack", "tsx");
   const children: ChildProcess[] = [];
-  const stop = () => stopAll(children);
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    return stopAll(children);
+  };
   try {
     // Each app runs from its own folder so tsx reads its tsconfig (decorators).
     children.push(run("idp", tsx, ["src/main.ts"], { cwd: `${repoRoot}apps/idp`, env }));

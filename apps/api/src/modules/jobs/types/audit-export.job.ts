@@ -11,8 +11,11 @@ const CHUNK = 5000;
 
 const paramsSchema = z
   .object({
+    q: z.string().max(200).optional(),
     action: z.string().max(200).optional(),
     entityType: z.string().max(200).optional(),
+    entityId: z.string().max(200).optional(),
+    actorId: z.string().max(200).optional(),
     occurredAt_gte: z.coerce.date().optional(),
     occurredAt_lte: z.coerce.date().optional(),
   })

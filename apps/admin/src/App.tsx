@@ -1,0 +1,52 @@
+import { ApolloProvider, type ApolloClient } from "@apollo/client";
+import { useMemo } from "react";
+import { Admin, CustomRoutes, Resource, reactRouterProvider } from "react-admin";
+import { AppRuntimeProvider, type AppRuntime } from "./appContext";
+import { createAuthProvider } from "./auth/authProvider";
+import { Dashboard } from "./dashboard/Dashboard";
+import { createDataProvider } from "./dataProvider";
+import { createI18nProvider } from "./i18n";
+import { Layout } from "./layout/Layout";
+import { auditEvents } from "./resources/AuditEvent";
+import { DEPARTMENT_SETTINGS_PATH, DepartmentSettings, departments } from "./resources/Department";
+import { jobs } from "./resources/Job";
+import { userProfiles } from "./resources/UserProfile";
+
+// react-admin's default router is react-router; its <Route> comes through the router provider.
+const { Route } = reactRouterProvider;
+
+export interface AppProps extends AppRuntime {
+  client: ApolloClient<unknown>;
+}
+
+export const App = ({ config, session, client }: AppProps) => {
+  const runtime = useMemo(() => ({ config, session }), [config, session]);
+  const authProvider = useMemo(() => createAuthProvider(session), [session]);
+  const dataProvider = useMemo(() => createDataProvider(client), [client]);
+  const i18nProvider = useMemo(() => createI18nProvider(), []);
+
+  return (
+    <AppRuntimeProvider value={runtime}>
+      <ApolloProvider client={client}>
+        <Admin
+          title="app.title"
+          dataProvider={dataProvider}
+          authProvider={authProvider}
+          i18nProvider={i18nProvider}
+          dashboard={Dashboard}
+          layout={Layout}
+          requireAuth
+          disableTelemetry
+        >
+          <Resource name="AuditEvent" {...auditEvents} />
+          <Resource name="Job" {...jobs} />
+          <Resource name="UserProfile" {...userProfiles} />
+          <Resource name="Department" {...departments} />
+          <CustomRoutes>
+            <Route path={DEPARTMENT_SETTINGS_PATH} element={<DepartmentSettings />} />
+          </CustomRoutes>
+        </Admin>
+      </ApolloProvider>
+    </AppRuntimeProvider>
+  );
+};

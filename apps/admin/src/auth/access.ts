@@ -1,0 +1,64 @@
+/**
+ * PBMS realm roles (token `realm_access.roles`: `admin`, `program-manager`, …), in the
+ * normalised form used here and as i18n keys (`app.roles.program_manager`).
+ */
+export const appRoles = [
+  "admin",
+  "registrar",
+  "program_manager",
+  "approver",
+  "finance",
+  "auditor",
+  "viewer",
+] as const;
+
+export type AppRole = (typeof appRoles)[number];
+
+/** `"ADMIN"`, `"admin"`, `"program-manager"` → `"admin"`, `"program_manager"`. */
+export function normaliseRole(role: string): string {
+  return role.trim().toLowerCase().replace(/-/g, "_");
+}
+
+/** The role as tokens and the API spell it: `program_manager` → `program-manager`. */
+export function tokenRoleName(role: AppRole): string {
+  return role.replace(/_/g, "-");
+}
+
+/** Keeps the roles that are PBMS roles (drops Keycloak's `offline_access`, `default-roles-…`). */
+export function appRolesOf(roles: readonly string[] | undefined): AppRole[] {
+  const known = new Set<string>(appRoles);
+  const result: AppRole[] = [];
+  for (const role of roles ?? []) {
+    const normalised = normaliseRole(role);
+    if (known.has(normalised) && !result.includes(normalised as AppRole)) result.push(normalised as AppRole);
+  }
+  return result;
+}
+
+/** Any signed-in user. */
+const ANYONE = "*" as const;
+
+type Rule = { roles: readonly AppRole[] | typeof ANYONE; actions: readonly string[] };
+
+/**
+ * What each role may see in the SPA. The API enforces the same rules; this only keeps
+ * the menu and pages from offering what would be refused.
+ */
+export const accessRules: Readonly<Record<string, readonly Rule[]>> = {
+  AuditEvent: [{ roles: ["admin", "auditor"], actions: ["list", "show", "export"] }],
+  Job: [{ roles: ANYONE, actions: ["list", "show", "cancel", "download"] }],
+  UserProfile: [{ roles: ["admin"], actions: ["list", "show"] }],
+  Department: [{ roles: ["admin"], actions: ["show", "edit"] }],
+};
+
+/** Pure decision used by `authProvider.canAccess`; unknown resources/actions are denied. */
+export function canAccess(roles: readonly string[] | undefined, resource: string, action: string): boolean {
+  const rules = accessRules[resource];
+  if (!rules) return false;
+  const mine = appRolesOf(roles);
+  return rules.some(
+    (rule) =>
+      rule.actions.includes(action) &&
+      (rule.roles === ANYONE || rule.roles.some((role) => mine.includes(role))),
+  );
+}

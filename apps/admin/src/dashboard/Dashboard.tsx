@@ -1,0 +1,82 @@
+import { useQuery } from "@apollo/client";
+import { Alert, Box, Card, CardContent, Stack, Typography } from "@mui/material";
+import { Title, useGetIdentity, usePermissions, useTranslate } from "react-admin";
+import { appRolesOf } from "../auth/access";
+import { DASHBOARD_STATS } from "../dataProvider/operations";
+import { StatCard } from "./StatCard";
+import { useFormatDateTime } from "./useFormatDateTime";
+
+/** Refresh the figures every 30 s while the dashboard is open. */
+const POLL_INTERVAL_MS = 30_000;
+
+const Welcome = () => {
+  const translate = useTranslate();
+  const { identity } = useGetIdentity();
+  const { permissions } = usePermissions<string[]>();
+  const roles = appRolesOf(permissions);
+  return (
+    <Box data-testid="dashboard-welcome">
+      <Typography variant="h6" component="p">
+        {translate("app.dashboard.welcome", { name: identity?.fullName ?? "" })}
+      </Typography>
+      <Typography variant="body2" color="text.secondary">
+        {roles.length > 0
+          ? translate("app.dashboard.roles", {
+              roles: roles.map((role) => translate(`app.roles.${role}`)).join(", "),
+            })
+          : translate("app.dashboard.noRoles")}
+      </Typography>
+    </Box>
+  );
+};
+
+/** Home page: the server-side aggregate `dashboardStats` (never computed from pages in the browser). */
+export const Dashboard = () => {
+  const translate = useTranslate();
+  const formatDateTime = useFormatDateTime();
+  const { data, loading, error } = useQuery(DASHBOARD_STATS, {
+    fetchPolicy: "cache-and-network",
+    pollInterval: POLL_INTERVAL_MS,
+  });
+  const stats = data?.dashboardStats;
+
+  return (
+    <Stack spacing={3} sx={{ mt: 2 }}>
+      <Title title="app.dashboard.title" />
+      <Card>
+        <CardContent>
+          <Typography variant="h4" component="h1" gutterBottom>
+            {translate("app.dashboard.title")}
+          </Typography>
+          <Welcome />
+        </CardContent>
+      </Card>
+      {error && !stats ? <Alert severity="error">{translate("app.dashboard.loadError")}</Alert> : null}
+      <Box
+        data-testid="dashboard-stats"
+        aria-busy={loading && !stats}
+        sx={{ display: "grid", gap: 2, gridTemplateColumns: "repeat(auto-fill, minmax(200px, 1fr))" }}
+      >
+        <StatCard
+          testId="auditEventsToday"
+          label="app.dashboard.stats.auditEventsToday"
+          value={stats?.auditEventsToday}
+        />
+        <StatCard testId="jobsRunning" label="app.dashboard.stats.jobsRunning" value={stats?.jobsRunning} />
+        <StatCard testId="jobsFailed" label="app.dashboard.stats.jobsFailed" value={stats?.jobsFailed} />
+        <StatCard testId="users" label="app.dashboard.stats.users" value={stats?.users} />
+        <StatCard
+          testId="lastSignInAt"
+          label="app.dashboard.stats.lastSignInAt"
+          value={
+            stats === undefined
+              ? undefined
+              : stats.lastSignInAt
+                ? formatDateTime(stats.lastSignInAt)
+                : translate("app.dashboard.never")
+          }
+        />
+      </Box>
+    </Stack>
+  );
+};
