@@ -138,7 +138,10 @@ export function extraRoutes(provider: Provider, settings: RouteSettings): Middle
     // keycloak-js calls the token endpoint with credentials: 'include', so the
     // browser needs Allow-Credentials next to the library's CORS headers (as Keycloak sends).
     const origin = ctx.get("Origin");
-    if (settings.adminOrigins.includes(origin) && ctx.response.get("Access-Control-Allow-Origin") === origin) {
+    if (
+      settings.adminOrigins.includes(origin) &&
+      ctx.response.get("Access-Control-Allow-Origin") === origin
+    ) {
       ctx.set("Access-Control-Allow-Credentials", "true");
     }
   };

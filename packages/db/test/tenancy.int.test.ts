@@ -138,7 +138,11 @@ describe("audit log", () => {
 
 describe("demo seed", () => {
   it("is idempotent: seeding an already seeded database adds nothing", async () => {
-    const count = () => withClient(db.ownerUrl, async (c) => (await c.query("SELECT count(*)::int AS n FROM department")).rows[0].n);
+    const count = () =>
+      withClient(
+        db.ownerUrl,
+        async (c) => (await c.query("SELECT count(*)::int AS n FROM department")).rows[0].n,
+      );
     const before = await count();
     expect(before).toBe(DEMO_DEPARTMENTS.length);
     expect(await seedDemo(db.ownerUrl)).toEqual({ departmentsCreated: 0 });

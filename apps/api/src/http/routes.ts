@@ -69,11 +69,9 @@ export function createRoutes(deps: RouteDeps): Router {
       const code = error instanceof AppError ? String(error.extensions.code) : "INTERNAL_SERVER_ERROR";
       if (code === "INTERNAL_SERVER_ERROR") deps.log.error({ err: error }, "download failed");
       const status = code === "UNAUTHENTICATED" ? 401 : code === "FORBIDDEN" ? 403 : 500;
-      res
-        .status(status)
-        .json({
-          error: { code, message: status === 500 ? "Internal server error" : (error as Error).message },
-        });
+      res.status(status).json({
+        error: { code, message: status === 500 ? "Internal server error" : (error as Error).message },
+      });
     }
   });
 
