@@ -98,7 +98,7 @@ export async function startStack(options: {
     );
     for (const child of children) {
       child.once("exit", (code, signal) => {
-        if (code !== 0 && signal === null)
+        if (!stopping && code !== 0 && signal === null)
           process.stdout.write(`a process of the stack exited with code ${code}\n`);
       });
     }
