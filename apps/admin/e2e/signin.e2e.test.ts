@@ -61,3 +61,15 @@ describe("signing in", () => {
     await screenshot(page, "05-job");
   });
 });
+
+describe("signing out", () => {
+  it("ends the session and returns to the login page", async () => {
+    await page.locator("header button").filter({ hasText: "Demo Admin" }).click();
+    await page.getByRole("menuitem", { name: /logout/i }).click();
+    await page.waitForSelector("#kc-login", { timeout: 30_000 });
+    // The identity provider's session is gone too: visiting the app asks to sign in again.
+    await page.goto(ADMIN_URL);
+    await page.waitForSelector("#kc-login", { timeout: 30_000 });
+    await screenshot(page, "06-signed-out");
+  });
+});

@@ -121,7 +121,15 @@ async function e2e(extra: string[]): Promise<number> {
     stack = await startStack({ appDatabaseUrl: db.appUrl, ports, admin: "preview", logLevel: "warn" });
     const result = spawnSync(
       `${repoRoot}node_modules/.bin/vitest`,
-      ["run", "--config", "apps/admin/vitest.e2e.config.ts", ...extra],
+      [
+        "run",
+        "--config",
+        "apps/admin/vitest.e2e.config.ts",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${repoRoot}test-results/e2e.json`,
+        ...extra,
+      ],
       {
         cwd: repoRoot,
         stdio: "inherit",
