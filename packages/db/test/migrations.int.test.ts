@@ -8,7 +8,7 @@ import { tenantRlsStatements } from "../src/tenancy-sql.ts";
 
 const schemaPath = fileURLToPath(new URL("../../../prisma/schema.prisma", import.meta.url));
 
-/** Tables, columns, indexes, constraints and enums: what Prisma's schema describes. */
+/** Tables, columns, indexes, keys, foreign keys and enums: what Prisma's schema describes (CHECKs are hand-written SQL). */
 const SHAPE_SQL = `
 SELECT 'column' AS kind, table_name || '.' || column_name || ' ' || data_type || ' ' || coalesce(character_maximum_length::text, '')
        || ' ' || coalesce(datetime_precision::text, '') || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS item
@@ -17,7 +17,7 @@ UNION ALL
 SELECT 'index', indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'schema_migration'
 UNION ALL
 SELECT 'constraint', conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
-  FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid <> 0
+  FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid <> 0 AND contype <> 'c'
    AND conrelid::regclass::text <> 'schema_migration'
 UNION ALL
 SELECT 'enum', t.typname || ' ' || string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)

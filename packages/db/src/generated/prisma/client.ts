@@ -68,3 +68,48 @@ export type Job = Prisma.JobModel
  * A file produced by a job (e.g. a CSV export), downloadable by its department.
  */
 export type JobOutput = Prisma.JobOutputModel
+/**
+ * Model GeoZone
+ * A geographic zone used in addresses, warehouses and agencies.
+ */
+export type GeoZone = Prisma.GeoZoneModel
+/**
+ * Model Registrant
+ * A person (INDIVIDUAL) or a household/group (GROUP) in the registry.
+ */
+export type Registrant = Prisma.RegistrantModel
+/**
+ * Model IdType
+ * A kind of identifier (national ID, passport, social-registry ID…).
+ */
+export type IdType = Prisma.IdTypeModel
+/**
+ * Model RegistrantIdentifier
+ * An identifier of a registrant; type + value are unique per department.
+ */
+export type RegistrantIdentifier = Prisma.RegistrantIdentifierModel
+/**
+ * Model Phone
+ * A phone number of a registrant, normalised to E.164.
+ */
+export type Phone = Prisma.PhoneModel
+/**
+ * Model FinancialAddress
+ * Where a registrant is paid: a bank account or a mobile wallet.
+ */
+export type FinancialAddress = Prisma.FinancialAddressModel
+/**
+ * Model MembershipKind
+ * A kind of group membership (head, spouse, child…), per department.
+ */
+export type MembershipKind = Prisma.MembershipKindModel
+/**
+ * Model GroupMembership
+ * An individual's membership of a group over time (ended memberships are kept).
+ */
+export type GroupMembership = Prisma.GroupMembershipModel
+/**
+ * Model AttributeDefinition
+ * A typed custom field of registrants, defined per department.
+ */
+export type AttributeDefinition = Prisma.AttributeDefinitionModel

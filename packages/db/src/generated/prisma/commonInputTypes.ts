@@ -382,6 +382,213 @@ export type BytesWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedBytesFilter<$PrismaModel>
 }
 
+export type EnumGeoZoneLevelFilter<$PrismaModel = never> = {
+  equals?: $Enums.GeoZoneLevel | Prisma.EnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  in?: $Enums.GeoZoneLevel[] | Prisma.ListEnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.GeoZoneLevel[] | Prisma.ListEnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumGeoZoneLevelFilter<$PrismaModel> | $Enums.GeoZoneLevel
+}
+
+export type UuidNullableFilter<$PrismaModel = never> = {
+  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  mode?: Prisma.QueryMode
+  not?: Prisma.NestedUuidNullableFilter<$PrismaModel> | string | null
+}
+
+export type EnumGeoZoneLevelWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.GeoZoneLevel | Prisma.EnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  in?: $Enums.GeoZoneLevel[] | Prisma.ListEnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.GeoZoneLevel[] | Prisma.ListEnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumGeoZoneLevelWithAggregatesFilter<$PrismaModel> | $Enums.GeoZoneLevel
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumGeoZoneLevelFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumGeoZoneLevelFilter<$PrismaModel>
+}
+
+export type UuidNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  mode?: Prisma.QueryMode
+  not?: Prisma.NestedUuidNullableWithAggregatesFilter<$PrismaModel> | string | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedStringNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedStringNullableFilter<$PrismaModel>
+}
+
+export type EnumRegistrantKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantKind | Prisma.EnumRegistrantKindFieldRefInput<$PrismaModel>
+  in?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRegistrantKindFilter<$PrismaModel> | $Enums.RegistrantKind
+}
+
+export type EnumSexNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.Sex | Prisma.EnumSexFieldRefInput<$PrismaModel> | null
+  in?: $Enums.Sex[] | Prisma.ListEnumSexFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.Sex[] | Prisma.ListEnumSexFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumSexNullableFilter<$PrismaModel> | $Enums.Sex | null
+}
+
+export type EnumRegistrantStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantStatus | Prisma.EnumRegistrantStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.RegistrantStatus[] | Prisma.ListEnumRegistrantStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RegistrantStatus[] | Prisma.ListEnumRegistrantStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRegistrantStatusFilter<$PrismaModel> | $Enums.RegistrantStatus
+}
+
+export type EnumRegistrantKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantKind | Prisma.EnumRegistrantKindFieldRefInput<$PrismaModel>
+  in?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRegistrantKindWithAggregatesFilter<$PrismaModel> | $Enums.RegistrantKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumRegistrantKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumRegistrantKindFilter<$PrismaModel>
+}
+
+export type EnumSexNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.Sex | Prisma.EnumSexFieldRefInput<$PrismaModel> | null
+  in?: $Enums.Sex[] | Prisma.ListEnumSexFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.Sex[] | Prisma.ListEnumSexFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumSexNullableWithAggregatesFilter<$PrismaModel> | $Enums.Sex | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumSexNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumSexNullableFilter<$PrismaModel>
+}
+
+export type EnumRegistrantStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantStatus | Prisma.EnumRegistrantStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.RegistrantStatus[] | Prisma.ListEnumRegistrantStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RegistrantStatus[] | Prisma.ListEnumRegistrantStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRegistrantStatusWithAggregatesFilter<$PrismaModel> | $Enums.RegistrantStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumRegistrantStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumRegistrantStatusFilter<$PrismaModel>
+}
+
+export type EnumIdChecksumFilter<$PrismaModel = never> = {
+  equals?: $Enums.IdChecksum | Prisma.EnumIdChecksumFieldRefInput<$PrismaModel>
+  in?: $Enums.IdChecksum[] | Prisma.ListEnumIdChecksumFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IdChecksum[] | Prisma.ListEnumIdChecksumFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIdChecksumFilter<$PrismaModel> | $Enums.IdChecksum
+}
+
+export type EnumIdChecksumWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.IdChecksum | Prisma.EnumIdChecksumFieldRefInput<$PrismaModel>
+  in?: $Enums.IdChecksum[] | Prisma.ListEnumIdChecksumFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IdChecksum[] | Prisma.ListEnumIdChecksumFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIdChecksumWithAggregatesFilter<$PrismaModel> | $Enums.IdChecksum
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumIdChecksumFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumIdChecksumFilter<$PrismaModel>
+}
+
+export type EnumIdentifierStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.IdentifierStatus | Prisma.EnumIdentifierStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.IdentifierStatus[] | Prisma.ListEnumIdentifierStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IdentifierStatus[] | Prisma.ListEnumIdentifierStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIdentifierStatusFilter<$PrismaModel> | $Enums.IdentifierStatus
+}
+
+export type EnumIdentifierStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.IdentifierStatus | Prisma.EnumIdentifierStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.IdentifierStatus[] | Prisma.ListEnumIdentifierStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IdentifierStatus[] | Prisma.ListEnumIdentifierStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIdentifierStatusWithAggregatesFilter<$PrismaModel> | $Enums.IdentifierStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumIdentifierStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumIdentifierStatusFilter<$PrismaModel>
+}
+
+export type EnumFinancialAddressKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.FinancialAddressKind | Prisma.EnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  in?: $Enums.FinancialAddressKind[] | Prisma.ListEnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.FinancialAddressKind[] | Prisma.ListEnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumFinancialAddressKindFilter<$PrismaModel> | $Enums.FinancialAddressKind
+}
+
+export type EnumFinancialAddressKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.FinancialAddressKind | Prisma.EnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  in?: $Enums.FinancialAddressKind[] | Prisma.ListEnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.FinancialAddressKind[] | Prisma.ListEnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumFinancialAddressKindWithAggregatesFilter<$PrismaModel> | $Enums.FinancialAddressKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumFinancialAddressKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumFinancialAddressKindFilter<$PrismaModel>
+}
+
+export type EnumAttributeTypeFilter<$PrismaModel = never> = {
+  equals?: $Enums.AttributeType | Prisma.EnumAttributeTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.AttributeType[] | Prisma.ListEnumAttributeTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AttributeType[] | Prisma.ListEnumAttributeTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAttributeTypeFilter<$PrismaModel> | $Enums.AttributeType
+}
+
+export type EnumRegistrantKindNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantKind | Prisma.EnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  in?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumRegistrantKindNullableFilter<$PrismaModel> | $Enums.RegistrantKind | null
+}
+
+export type DecimalNullableFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel> | null
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalNullableFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+}
+
+export type EnumAttributeTypeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AttributeType | Prisma.EnumAttributeTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.AttributeType[] | Prisma.ListEnumAttributeTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AttributeType[] | Prisma.ListEnumAttributeTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAttributeTypeWithAggregatesFilter<$PrismaModel> | $Enums.AttributeType
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAttributeTypeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAttributeTypeFilter<$PrismaModel>
+}
+
+export type EnumRegistrantKindNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantKind | Prisma.EnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  in?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumRegistrantKindNullableWithAggregatesFilter<$PrismaModel> | $Enums.RegistrantKind | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumRegistrantKindNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumRegistrantKindNullableFilter<$PrismaModel>
+}
+
+export type DecimalNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel> | null
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalNullableWithAggregatesFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _avg?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _sum?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+}
+
 export type NestedUuidFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -705,6 +912,211 @@ export type NestedBytesWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedBytesFilter<$PrismaModel>
   _max?: Prisma.NestedBytesFilter<$PrismaModel>
+}
+
+export type NestedEnumGeoZoneLevelFilter<$PrismaModel = never> = {
+  equals?: $Enums.GeoZoneLevel | Prisma.EnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  in?: $Enums.GeoZoneLevel[] | Prisma.ListEnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.GeoZoneLevel[] | Prisma.ListEnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumGeoZoneLevelFilter<$PrismaModel> | $Enums.GeoZoneLevel
+}
+
+export type NestedUuidNullableFilter<$PrismaModel = never> = {
+  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedUuidNullableFilter<$PrismaModel> | string | null
+}
+
+export type NestedEnumGeoZoneLevelWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.GeoZoneLevel | Prisma.EnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  in?: $Enums.GeoZoneLevel[] | Prisma.ListEnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  notIn?: $Enums.GeoZoneLevel[] | Prisma.ListEnumGeoZoneLevelFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumGeoZoneLevelWithAggregatesFilter<$PrismaModel> | $Enums.GeoZoneLevel
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumGeoZoneLevelFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumGeoZoneLevelFilter<$PrismaModel>
+}
+
+export type NestedUuidNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  notIn?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  lt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  lte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gt?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  gte?: string | Prisma.StringFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedUuidNullableWithAggregatesFilter<$PrismaModel> | string | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedStringNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedStringNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumRegistrantKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantKind | Prisma.EnumRegistrantKindFieldRefInput<$PrismaModel>
+  in?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRegistrantKindFilter<$PrismaModel> | $Enums.RegistrantKind
+}
+
+export type NestedEnumSexNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.Sex | Prisma.EnumSexFieldRefInput<$PrismaModel> | null
+  in?: $Enums.Sex[] | Prisma.ListEnumSexFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.Sex[] | Prisma.ListEnumSexFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumSexNullableFilter<$PrismaModel> | $Enums.Sex | null
+}
+
+export type NestedEnumRegistrantStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantStatus | Prisma.EnumRegistrantStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.RegistrantStatus[] | Prisma.ListEnumRegistrantStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RegistrantStatus[] | Prisma.ListEnumRegistrantStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRegistrantStatusFilter<$PrismaModel> | $Enums.RegistrantStatus
+}
+
+export type NestedEnumRegistrantKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantKind | Prisma.EnumRegistrantKindFieldRefInput<$PrismaModel>
+  in?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRegistrantKindWithAggregatesFilter<$PrismaModel> | $Enums.RegistrantKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumRegistrantKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumRegistrantKindFilter<$PrismaModel>
+}
+
+export type NestedEnumSexNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.Sex | Prisma.EnumSexFieldRefInput<$PrismaModel> | null
+  in?: $Enums.Sex[] | Prisma.ListEnumSexFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.Sex[] | Prisma.ListEnumSexFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumSexNullableWithAggregatesFilter<$PrismaModel> | $Enums.Sex | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumSexNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumSexNullableFilter<$PrismaModel>
+}
+
+export type NestedEnumRegistrantStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantStatus | Prisma.EnumRegistrantStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.RegistrantStatus[] | Prisma.ListEnumRegistrantStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.RegistrantStatus[] | Prisma.ListEnumRegistrantStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumRegistrantStatusWithAggregatesFilter<$PrismaModel> | $Enums.RegistrantStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumRegistrantStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumRegistrantStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumIdChecksumFilter<$PrismaModel = never> = {
+  equals?: $Enums.IdChecksum | Prisma.EnumIdChecksumFieldRefInput<$PrismaModel>
+  in?: $Enums.IdChecksum[] | Prisma.ListEnumIdChecksumFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IdChecksum[] | Prisma.ListEnumIdChecksumFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIdChecksumFilter<$PrismaModel> | $Enums.IdChecksum
+}
+
+export type NestedEnumIdChecksumWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.IdChecksum | Prisma.EnumIdChecksumFieldRefInput<$PrismaModel>
+  in?: $Enums.IdChecksum[] | Prisma.ListEnumIdChecksumFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IdChecksum[] | Prisma.ListEnumIdChecksumFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIdChecksumWithAggregatesFilter<$PrismaModel> | $Enums.IdChecksum
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumIdChecksumFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumIdChecksumFilter<$PrismaModel>
+}
+
+export type NestedEnumIdentifierStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.IdentifierStatus | Prisma.EnumIdentifierStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.IdentifierStatus[] | Prisma.ListEnumIdentifierStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IdentifierStatus[] | Prisma.ListEnumIdentifierStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIdentifierStatusFilter<$PrismaModel> | $Enums.IdentifierStatus
+}
+
+export type NestedEnumIdentifierStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.IdentifierStatus | Prisma.EnumIdentifierStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.IdentifierStatus[] | Prisma.ListEnumIdentifierStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.IdentifierStatus[] | Prisma.ListEnumIdentifierStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumIdentifierStatusWithAggregatesFilter<$PrismaModel> | $Enums.IdentifierStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumIdentifierStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumIdentifierStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumFinancialAddressKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.FinancialAddressKind | Prisma.EnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  in?: $Enums.FinancialAddressKind[] | Prisma.ListEnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.FinancialAddressKind[] | Prisma.ListEnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumFinancialAddressKindFilter<$PrismaModel> | $Enums.FinancialAddressKind
+}
+
+export type NestedEnumFinancialAddressKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.FinancialAddressKind | Prisma.EnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  in?: $Enums.FinancialAddressKind[] | Prisma.ListEnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.FinancialAddressKind[] | Prisma.ListEnumFinancialAddressKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumFinancialAddressKindWithAggregatesFilter<$PrismaModel> | $Enums.FinancialAddressKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumFinancialAddressKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumFinancialAddressKindFilter<$PrismaModel>
+}
+
+export type NestedEnumAttributeTypeFilter<$PrismaModel = never> = {
+  equals?: $Enums.AttributeType | Prisma.EnumAttributeTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.AttributeType[] | Prisma.ListEnumAttributeTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AttributeType[] | Prisma.ListEnumAttributeTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAttributeTypeFilter<$PrismaModel> | $Enums.AttributeType
+}
+
+export type NestedEnumRegistrantKindNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantKind | Prisma.EnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  in?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumRegistrantKindNullableFilter<$PrismaModel> | $Enums.RegistrantKind | null
+}
+
+export type NestedDecimalNullableFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel> | null
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalNullableFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+}
+
+export type NestedEnumAttributeTypeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AttributeType | Prisma.EnumAttributeTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.AttributeType[] | Prisma.ListEnumAttributeTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AttributeType[] | Prisma.ListEnumAttributeTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAttributeTypeWithAggregatesFilter<$PrismaModel> | $Enums.AttributeType
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAttributeTypeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAttributeTypeFilter<$PrismaModel>
+}
+
+export type NestedEnumRegistrantKindNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.RegistrantKind | Prisma.EnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  in?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.RegistrantKind[] | Prisma.ListEnumRegistrantKindFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumRegistrantKindNullableWithAggregatesFilter<$PrismaModel> | $Enums.RegistrantKind | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumRegistrantKindNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumRegistrantKindNullableFilter<$PrismaModel>
+}
+
+export type NestedDecimalNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel> | null
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel> | null
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalNullableWithAggregatesFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _avg?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _sum?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedDecimalNullableFilter<$PrismaModel>
 }
 
 

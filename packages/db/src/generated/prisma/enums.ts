@@ -25,3 +25,75 @@ export const JobState = {
 } as const
 
 export type JobState = (typeof JobState)[keyof typeof JobState]
+
+
+export const GeoZoneLevel = {
+  LARGE: 'LARGE',
+  SMALL: 'SMALL'
+} as const
+
+export type GeoZoneLevel = (typeof GeoZoneLevel)[keyof typeof GeoZoneLevel]
+
+
+export const RegistrantKind = {
+  INDIVIDUAL: 'INDIVIDUAL',
+  GROUP: 'GROUP'
+} as const
+
+export type RegistrantKind = (typeof RegistrantKind)[keyof typeof RegistrantKind]
+
+
+export const Sex = {
+  FEMALE: 'FEMALE',
+  MALE: 'MALE',
+  OTHER: 'OTHER'
+} as const
+
+export type Sex = (typeof Sex)[keyof typeof Sex]
+
+
+export const RegistrantStatus = {
+  ACTIVE: 'ACTIVE',
+  INACTIVE: 'INACTIVE',
+  DECEASED: 'DECEASED'
+} as const
+
+export type RegistrantStatus = (typeof RegistrantStatus)[keyof typeof RegistrantStatus]
+
+
+export const IdChecksum = {
+  NONE: 'NONE',
+  LUHN: 'LUHN',
+  VERHOEFF: 'VERHOEFF'
+} as const
+
+export type IdChecksum = (typeof IdChecksum)[keyof typeof IdChecksum]
+
+
+export const IdentifierStatus = {
+  VALID: 'VALID',
+  EXPIRED: 'EXPIRED',
+  REVOKED: 'REVOKED'
+} as const
+
+export type IdentifierStatus = (typeof IdentifierStatus)[keyof typeof IdentifierStatus]
+
+
+export const FinancialAddressKind = {
+  BANK_ACCOUNT: 'BANK_ACCOUNT',
+  MOBILE_WALLET: 'MOBILE_WALLET'
+} as const
+
+export type FinancialAddressKind = (typeof FinancialAddressKind)[keyof typeof FinancialAddressKind]
+
+
+export const AttributeType = {
+  NUMBER: 'NUMBER',
+  INTEGER: 'INTEGER',
+  BOOLEAN: 'BOOLEAN',
+  TEXT: 'TEXT',
+  ENUM: 'ENUM',
+  DATE: 'DATE'
+} as const
+
+export type AttributeType = (typeof AttributeType)[keyof typeof AttributeType]

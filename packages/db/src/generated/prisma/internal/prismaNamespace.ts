@@ -394,7 +394,16 @@ export const ModelName = {
   UserProfile: 'UserProfile',
   AuditEvent: 'AuditEvent',
   Job: 'Job',
-  JobOutput: 'JobOutput'
+  JobOutput: 'JobOutput',
+  GeoZone: 'GeoZone',
+  Registrant: 'Registrant',
+  IdType: 'IdType',
+  RegistrantIdentifier: 'RegistrantIdentifier',
+  Phone: 'Phone',
+  FinancialAddress: 'FinancialAddress',
+  MembershipKind: 'MembershipKind',
+  GroupMembership: 'GroupMembership',
+  AttributeDefinition: 'AttributeDefinition'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -410,7 +419,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "department" | "userProfile" | "auditEvent" | "job" | "jobOutput"
+    modelProps: "department" | "userProfile" | "auditEvent" | "job" | "jobOutput" | "geoZone" | "registrant" | "idType" | "registrantIdentifier" | "phone" | "financialAddress" | "membershipKind" | "groupMembership" | "attributeDefinition"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -784,6 +793,672 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    GeoZone: {
+      payload: Prisma.$GeoZonePayload<ExtArgs>
+      fields: Prisma.GeoZoneFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.GeoZoneFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.GeoZoneFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload>
+        }
+        findFirst: {
+          args: Prisma.GeoZoneFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.GeoZoneFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload>
+        }
+        findMany: {
+          args: Prisma.GeoZoneFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload>[]
+        }
+        create: {
+          args: Prisma.GeoZoneCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload>
+        }
+        createMany: {
+          args: Prisma.GeoZoneCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.GeoZoneCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload>[]
+        }
+        delete: {
+          args: Prisma.GeoZoneDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload>
+        }
+        update: {
+          args: Prisma.GeoZoneUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload>
+        }
+        deleteMany: {
+          args: Prisma.GeoZoneDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.GeoZoneUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.GeoZoneUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload>[]
+        }
+        upsert: {
+          args: Prisma.GeoZoneUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GeoZonePayload>
+        }
+        aggregate: {
+          args: Prisma.GeoZoneAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateGeoZone>
+        }
+        groupBy: {
+          args: Prisma.GeoZoneGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GeoZoneGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.GeoZoneCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GeoZoneCountAggregateOutputType> | number
+        }
+      }
+    }
+    Registrant: {
+      payload: Prisma.$RegistrantPayload<ExtArgs>
+      fields: Prisma.RegistrantFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RegistrantFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RegistrantFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload>
+        }
+        findFirst: {
+          args: Prisma.RegistrantFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RegistrantFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload>
+        }
+        findMany: {
+          args: Prisma.RegistrantFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload>[]
+        }
+        create: {
+          args: Prisma.RegistrantCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload>
+        }
+        createMany: {
+          args: Prisma.RegistrantCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.RegistrantCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload>[]
+        }
+        delete: {
+          args: Prisma.RegistrantDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload>
+        }
+        update: {
+          args: Prisma.RegistrantUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload>
+        }
+        deleteMany: {
+          args: Prisma.RegistrantDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RegistrantUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.RegistrantUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload>[]
+        }
+        upsert: {
+          args: Prisma.RegistrantUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantPayload>
+        }
+        aggregate: {
+          args: Prisma.RegistrantAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRegistrant>
+        }
+        groupBy: {
+          args: Prisma.RegistrantGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RegistrantGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RegistrantCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RegistrantCountAggregateOutputType> | number
+        }
+      }
+    }
+    IdType: {
+      payload: Prisma.$IdTypePayload<ExtArgs>
+      fields: Prisma.IdTypeFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.IdTypeFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.IdTypeFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload>
+        }
+        findFirst: {
+          args: Prisma.IdTypeFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.IdTypeFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload>
+        }
+        findMany: {
+          args: Prisma.IdTypeFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload>[]
+        }
+        create: {
+          args: Prisma.IdTypeCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload>
+        }
+        createMany: {
+          args: Prisma.IdTypeCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.IdTypeCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload>[]
+        }
+        delete: {
+          args: Prisma.IdTypeDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload>
+        }
+        update: {
+          args: Prisma.IdTypeUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload>
+        }
+        deleteMany: {
+          args: Prisma.IdTypeDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.IdTypeUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.IdTypeUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload>[]
+        }
+        upsert: {
+          args: Prisma.IdTypeUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdTypePayload>
+        }
+        aggregate: {
+          args: Prisma.IdTypeAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateIdType>
+        }
+        groupBy: {
+          args: Prisma.IdTypeGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.IdTypeGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.IdTypeCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.IdTypeCountAggregateOutputType> | number
+        }
+      }
+    }
+    RegistrantIdentifier: {
+      payload: Prisma.$RegistrantIdentifierPayload<ExtArgs>
+      fields: Prisma.RegistrantIdentifierFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.RegistrantIdentifierFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.RegistrantIdentifierFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload>
+        }
+        findFirst: {
+          args: Prisma.RegistrantIdentifierFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.RegistrantIdentifierFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload>
+        }
+        findMany: {
+          args: Prisma.RegistrantIdentifierFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload>[]
+        }
+        create: {
+          args: Prisma.RegistrantIdentifierCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload>
+        }
+        createMany: {
+          args: Prisma.RegistrantIdentifierCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.RegistrantIdentifierCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload>[]
+        }
+        delete: {
+          args: Prisma.RegistrantIdentifierDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload>
+        }
+        update: {
+          args: Prisma.RegistrantIdentifierUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload>
+        }
+        deleteMany: {
+          args: Prisma.RegistrantIdentifierDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.RegistrantIdentifierUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.RegistrantIdentifierUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload>[]
+        }
+        upsert: {
+          args: Prisma.RegistrantIdentifierUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$RegistrantIdentifierPayload>
+        }
+        aggregate: {
+          args: Prisma.RegistrantIdentifierAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateRegistrantIdentifier>
+        }
+        groupBy: {
+          args: Prisma.RegistrantIdentifierGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RegistrantIdentifierGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.RegistrantIdentifierCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.RegistrantIdentifierCountAggregateOutputType> | number
+        }
+      }
+    }
+    Phone: {
+      payload: Prisma.$PhonePayload<ExtArgs>
+      fields: Prisma.PhoneFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.PhoneFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.PhoneFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload>
+        }
+        findFirst: {
+          args: Prisma.PhoneFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.PhoneFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload>
+        }
+        findMany: {
+          args: Prisma.PhoneFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload>[]
+        }
+        create: {
+          args: Prisma.PhoneCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload>
+        }
+        createMany: {
+          args: Prisma.PhoneCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.PhoneCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload>[]
+        }
+        delete: {
+          args: Prisma.PhoneDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload>
+        }
+        update: {
+          args: Prisma.PhoneUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload>
+        }
+        deleteMany: {
+          args: Prisma.PhoneDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.PhoneUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.PhoneUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload>[]
+        }
+        upsert: {
+          args: Prisma.PhoneUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$PhonePayload>
+        }
+        aggregate: {
+          args: Prisma.PhoneAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregatePhone>
+        }
+        groupBy: {
+          args: Prisma.PhoneGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.PhoneGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.PhoneCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.PhoneCountAggregateOutputType> | number
+        }
+      }
+    }
+    FinancialAddress: {
+      payload: Prisma.$FinancialAddressPayload<ExtArgs>
+      fields: Prisma.FinancialAddressFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.FinancialAddressFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.FinancialAddressFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload>
+        }
+        findFirst: {
+          args: Prisma.FinancialAddressFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.FinancialAddressFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload>
+        }
+        findMany: {
+          args: Prisma.FinancialAddressFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload>[]
+        }
+        create: {
+          args: Prisma.FinancialAddressCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload>
+        }
+        createMany: {
+          args: Prisma.FinancialAddressCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.FinancialAddressCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload>[]
+        }
+        delete: {
+          args: Prisma.FinancialAddressDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload>
+        }
+        update: {
+          args: Prisma.FinancialAddressUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload>
+        }
+        deleteMany: {
+          args: Prisma.FinancialAddressDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.FinancialAddressUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.FinancialAddressUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload>[]
+        }
+        upsert: {
+          args: Prisma.FinancialAddressUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$FinancialAddressPayload>
+        }
+        aggregate: {
+          args: Prisma.FinancialAddressAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateFinancialAddress>
+        }
+        groupBy: {
+          args: Prisma.FinancialAddressGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FinancialAddressGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.FinancialAddressCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.FinancialAddressCountAggregateOutputType> | number
+        }
+      }
+    }
+    MembershipKind: {
+      payload: Prisma.$MembershipKindPayload<ExtArgs>
+      fields: Prisma.MembershipKindFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.MembershipKindFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.MembershipKindFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload>
+        }
+        findFirst: {
+          args: Prisma.MembershipKindFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.MembershipKindFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload>
+        }
+        findMany: {
+          args: Prisma.MembershipKindFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload>[]
+        }
+        create: {
+          args: Prisma.MembershipKindCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload>
+        }
+        createMany: {
+          args: Prisma.MembershipKindCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.MembershipKindCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload>[]
+        }
+        delete: {
+          args: Prisma.MembershipKindDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload>
+        }
+        update: {
+          args: Prisma.MembershipKindUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload>
+        }
+        deleteMany: {
+          args: Prisma.MembershipKindDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.MembershipKindUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.MembershipKindUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload>[]
+        }
+        upsert: {
+          args: Prisma.MembershipKindUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$MembershipKindPayload>
+        }
+        aggregate: {
+          args: Prisma.MembershipKindAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateMembershipKind>
+        }
+        groupBy: {
+          args: Prisma.MembershipKindGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.MembershipKindGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.MembershipKindCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.MembershipKindCountAggregateOutputType> | number
+        }
+      }
+    }
+    GroupMembership: {
+      payload: Prisma.$GroupMembershipPayload<ExtArgs>
+      fields: Prisma.GroupMembershipFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.GroupMembershipFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.GroupMembershipFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload>
+        }
+        findFirst: {
+          args: Prisma.GroupMembershipFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.GroupMembershipFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload>
+        }
+        findMany: {
+          args: Prisma.GroupMembershipFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload>[]
+        }
+        create: {
+          args: Prisma.GroupMembershipCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload>
+        }
+        createMany: {
+          args: Prisma.GroupMembershipCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.GroupMembershipCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload>[]
+        }
+        delete: {
+          args: Prisma.GroupMembershipDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload>
+        }
+        update: {
+          args: Prisma.GroupMembershipUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload>
+        }
+        deleteMany: {
+          args: Prisma.GroupMembershipDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.GroupMembershipUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.GroupMembershipUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload>[]
+        }
+        upsert: {
+          args: Prisma.GroupMembershipUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$GroupMembershipPayload>
+        }
+        aggregate: {
+          args: Prisma.GroupMembershipAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateGroupMembership>
+        }
+        groupBy: {
+          args: Prisma.GroupMembershipGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GroupMembershipGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.GroupMembershipCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.GroupMembershipCountAggregateOutputType> | number
+        }
+      }
+    }
+    AttributeDefinition: {
+      payload: Prisma.$AttributeDefinitionPayload<ExtArgs>
+      fields: Prisma.AttributeDefinitionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AttributeDefinitionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AttributeDefinitionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload>
+        }
+        findFirst: {
+          args: Prisma.AttributeDefinitionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AttributeDefinitionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload>
+        }
+        findMany: {
+          args: Prisma.AttributeDefinitionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload>[]
+        }
+        create: {
+          args: Prisma.AttributeDefinitionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload>
+        }
+        createMany: {
+          args: Prisma.AttributeDefinitionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AttributeDefinitionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload>[]
+        }
+        delete: {
+          args: Prisma.AttributeDefinitionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload>
+        }
+        update: {
+          args: Prisma.AttributeDefinitionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload>
+        }
+        deleteMany: {
+          args: Prisma.AttributeDefinitionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AttributeDefinitionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AttributeDefinitionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload>[]
+        }
+        upsert: {
+          args: Prisma.AttributeDefinitionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttributeDefinitionPayload>
+        }
+        aggregate: {
+          args: Prisma.AttributeDefinitionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAttributeDefinition>
+        }
+        groupBy: {
+          args: Prisma.AttributeDefinitionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AttributeDefinitionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AttributeDefinitionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AttributeDefinitionCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -908,6 +1583,152 @@ export const JobOutputScalarFieldEnum = {
 } as const
 
 export type JobOutputScalarFieldEnum = (typeof JobOutputScalarFieldEnum)[keyof typeof JobOutputScalarFieldEnum]
+
+
+export const GeoZoneScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  code: 'code',
+  name: 'name',
+  level: 'level',
+  parentId: 'parentId',
+  createdAt: 'createdAt'
+} as const
+
+export type GeoZoneScalarFieldEnum = (typeof GeoZoneScalarFieldEnum)[keyof typeof GeoZoneScalarFieldEnum]
+
+
+export const RegistrantScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  kind: 'kind',
+  externalId: 'externalId',
+  name: 'name',
+  familyName: 'familyName',
+  givenName: 'givenName',
+  additionalName: 'additionalName',
+  birthDate: 'birthDate',
+  birthDateNotExact: 'birthDateNotExact',
+  sex: 'sex',
+  registrationDate: 'registrationDate',
+  status: 'status',
+  statusReason: 'statusReason',
+  deceasedDate: 'deceasedDate',
+  gazLargeId: 'gazLargeId',
+  gazSmallId: 'gazSmallId',
+  addressText: 'addressText',
+  tags: 'tags',
+  attributes: 'attributes',
+  version: 'version',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type RegistrantScalarFieldEnum = (typeof RegistrantScalarFieldEnum)[keyof typeof RegistrantScalarFieldEnum]
+
+
+export const IdTypeScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  code: 'code',
+  name: 'name',
+  pattern: 'pattern',
+  checksum: 'checksum',
+  createdAt: 'createdAt'
+} as const
+
+export type IdTypeScalarFieldEnum = (typeof IdTypeScalarFieldEnum)[keyof typeof IdTypeScalarFieldEnum]
+
+
+export const RegistrantIdentifierScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  registrantId: 'registrantId',
+  idTypeId: 'idTypeId',
+  value: 'value',
+  issuedOn: 'issuedOn',
+  expiresOn: 'expiresOn',
+  status: 'status',
+  createdAt: 'createdAt'
+} as const
+
+export type RegistrantIdentifierScalarFieldEnum = (typeof RegistrantIdentifierScalarFieldEnum)[keyof typeof RegistrantIdentifierScalarFieldEnum]
+
+
+export const PhoneScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  registrantId: 'registrantId',
+  e164: 'e164',
+  country: 'country',
+  isPrimary: 'isPrimary',
+  createdAt: 'createdAt'
+} as const
+
+export type PhoneScalarFieldEnum = (typeof PhoneScalarFieldEnum)[keyof typeof PhoneScalarFieldEnum]
+
+
+export const FinancialAddressScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  registrantId: 'registrantId',
+  kind: 'kind',
+  accountHolder: 'accountHolder',
+  iban: 'iban',
+  bic: 'bic',
+  walletProvider: 'walletProvider',
+  msisdn: 'msisdn',
+  fa: 'fa',
+  isPrimary: 'isPrimary',
+  createdAt: 'createdAt'
+} as const
+
+export type FinancialAddressScalarFieldEnum = (typeof FinancialAddressScalarFieldEnum)[keyof typeof FinancialAddressScalarFieldEnum]
+
+
+export const MembershipKindScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  code: 'code',
+  name: 'name',
+  uniquePerGroup: 'uniquePerGroup',
+  createdAt: 'createdAt'
+} as const
+
+export type MembershipKindScalarFieldEnum = (typeof MembershipKindScalarFieldEnum)[keyof typeof MembershipKindScalarFieldEnum]
+
+
+export const GroupMembershipScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  groupId: 'groupId',
+  individualId: 'individualId',
+  kindId: 'kindId',
+  startDate: 'startDate',
+  endDate: 'endDate',
+  createdAt: 'createdAt'
+} as const
+
+export type GroupMembershipScalarFieldEnum = (typeof GroupMembershipScalarFieldEnum)[keyof typeof GroupMembershipScalarFieldEnum]
+
+
+export const AttributeDefinitionScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  code: 'code',
+  label: 'label',
+  description: 'description',
+  type: 'type',
+  appliesTo: 'appliesTo',
+  required: 'required',
+  enumValues: 'enumValues',
+  min: 'min',
+  max: 'max',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AttributeDefinitionScalarFieldEnum = (typeof AttributeDefinitionScalarFieldEnum)[keyof typeof AttributeDefinitionScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1070,6 +1891,132 @@ export type ListBytesFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaMode
 
 
 /**
+ * Reference to a field of type 'GeoZoneLevel'
+ */
+export type EnumGeoZoneLevelFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'GeoZoneLevel'>
+    
+
+
+/**
+ * Reference to a field of type 'GeoZoneLevel[]'
+ */
+export type ListEnumGeoZoneLevelFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'GeoZoneLevel[]'>
+    
+
+
+/**
+ * Reference to a field of type 'RegistrantKind'
+ */
+export type EnumRegistrantKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'RegistrantKind'>
+    
+
+
+/**
+ * Reference to a field of type 'RegistrantKind[]'
+ */
+export type ListEnumRegistrantKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'RegistrantKind[]'>
+    
+
+
+/**
+ * Reference to a field of type 'Sex'
+ */
+export type EnumSexFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Sex'>
+    
+
+
+/**
+ * Reference to a field of type 'Sex[]'
+ */
+export type ListEnumSexFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Sex[]'>
+    
+
+
+/**
+ * Reference to a field of type 'RegistrantStatus'
+ */
+export type EnumRegistrantStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'RegistrantStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'RegistrantStatus[]'
+ */
+export type ListEnumRegistrantStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'RegistrantStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'IdChecksum'
+ */
+export type EnumIdChecksumFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'IdChecksum'>
+    
+
+
+/**
+ * Reference to a field of type 'IdChecksum[]'
+ */
+export type ListEnumIdChecksumFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'IdChecksum[]'>
+    
+
+
+/**
+ * Reference to a field of type 'IdentifierStatus'
+ */
+export type EnumIdentifierStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'IdentifierStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'IdentifierStatus[]'
+ */
+export type ListEnumIdentifierStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'IdentifierStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'FinancialAddressKind'
+ */
+export type EnumFinancialAddressKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'FinancialAddressKind'>
+    
+
+
+/**
+ * Reference to a field of type 'FinancialAddressKind[]'
+ */
+export type ListEnumFinancialAddressKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'FinancialAddressKind[]'>
+    
+
+
+/**
+ * Reference to a field of type 'AttributeType'
+ */
+export type EnumAttributeTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AttributeType'>
+    
+
+
+/**
+ * Reference to a field of type 'AttributeType[]'
+ */
+export type ListEnumAttributeTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AttributeType[]'>
+    
+
+
+/**
+ * Reference to a field of type 'Decimal'
+ */
+export type DecimalFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Decimal'>
+    
+
+
+/**
+ * Reference to a field of type 'Decimal[]'
+ */
+export type ListDecimalFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Decimal[]'>
+    
+
+
+/**
  * Reference to a field of type 'Float'
  */
 export type FloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float'>
@@ -1174,6 +2121,15 @@ export type GlobalOmitConfig = {
   auditEvent?: Prisma.AuditEventOmit
   job?: Prisma.JobOmit
   jobOutput?: Prisma.JobOutputOmit
+  geoZone?: Prisma.GeoZoneOmit
+  registrant?: Prisma.RegistrantOmit
+  idType?: Prisma.IdTypeOmit
+  registrantIdentifier?: Prisma.RegistrantIdentifierOmit
+  phone?: Prisma.PhoneOmit
+  financialAddress?: Prisma.FinancialAddressOmit
+  membershipKind?: Prisma.MembershipKindOmit
+  groupMembership?: Prisma.GroupMembershipOmit
+  attributeDefinition?: Prisma.AttributeDefinitionOmit
 }
 
 /* Types for Logging */

@@ -53,7 +53,16 @@ export const ModelName = {
   UserProfile: 'UserProfile',
   AuditEvent: 'AuditEvent',
   Job: 'Job',
-  JobOutput: 'JobOutput'
+  JobOutput: 'JobOutput',
+  GeoZone: 'GeoZone',
+  Registrant: 'Registrant',
+  IdType: 'IdType',
+  RegistrantIdentifier: 'RegistrantIdentifier',
+  Phone: 'Phone',
+  FinancialAddress: 'FinancialAddress',
+  MembershipKind: 'MembershipKind',
+  GroupMembership: 'GroupMembership',
+  AttributeDefinition: 'AttributeDefinition'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -157,6 +166,152 @@ export const JobOutputScalarFieldEnum = {
 } as const
 
 export type JobOutputScalarFieldEnum = (typeof JobOutputScalarFieldEnum)[keyof typeof JobOutputScalarFieldEnum]
+
+
+export const GeoZoneScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  code: 'code',
+  name: 'name',
+  level: 'level',
+  parentId: 'parentId',
+  createdAt: 'createdAt'
+} as const
+
+export type GeoZoneScalarFieldEnum = (typeof GeoZoneScalarFieldEnum)[keyof typeof GeoZoneScalarFieldEnum]
+
+
+export const RegistrantScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  kind: 'kind',
+  externalId: 'externalId',
+  name: 'name',
+  familyName: 'familyName',
+  givenName: 'givenName',
+  additionalName: 'additionalName',
+  birthDate: 'birthDate',
+  birthDateNotExact: 'birthDateNotExact',
+  sex: 'sex',
+  registrationDate: 'registrationDate',
+  status: 'status',
+  statusReason: 'statusReason',
+  deceasedDate: 'deceasedDate',
+  gazLargeId: 'gazLargeId',
+  gazSmallId: 'gazSmallId',
+  addressText: 'addressText',
+  tags: 'tags',
+  attributes: 'attributes',
+  version: 'version',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type RegistrantScalarFieldEnum = (typeof RegistrantScalarFieldEnum)[keyof typeof RegistrantScalarFieldEnum]
+
+
+export const IdTypeScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  code: 'code',
+  name: 'name',
+  pattern: 'pattern',
+  checksum: 'checksum',
+  createdAt: 'createdAt'
+} as const
+
+export type IdTypeScalarFieldEnum = (typeof IdTypeScalarFieldEnum)[keyof typeof IdTypeScalarFieldEnum]
+
+
+export const RegistrantIdentifierScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  registrantId: 'registrantId',
+  idTypeId: 'idTypeId',
+  value: 'value',
+  issuedOn: 'issuedOn',
+  expiresOn: 'expiresOn',
+  status: 'status',
+  createdAt: 'createdAt'
+} as const
+
+export type RegistrantIdentifierScalarFieldEnum = (typeof RegistrantIdentifierScalarFieldEnum)[keyof typeof RegistrantIdentifierScalarFieldEnum]
+
+
+export const PhoneScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  registrantId: 'registrantId',
+  e164: 'e164',
+  country: 'country',
+  isPrimary: 'isPrimary',
+  createdAt: 'createdAt'
+} as const
+
+export type PhoneScalarFieldEnum = (typeof PhoneScalarFieldEnum)[keyof typeof PhoneScalarFieldEnum]
+
+
+export const FinancialAddressScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  registrantId: 'registrantId',
+  kind: 'kind',
+  accountHolder: 'accountHolder',
+  iban: 'iban',
+  bic: 'bic',
+  walletProvider: 'walletProvider',
+  msisdn: 'msisdn',
+  fa: 'fa',
+  isPrimary: 'isPrimary',
+  createdAt: 'createdAt'
+} as const
+
+export type FinancialAddressScalarFieldEnum = (typeof FinancialAddressScalarFieldEnum)[keyof typeof FinancialAddressScalarFieldEnum]
+
+
+export const MembershipKindScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  code: 'code',
+  name: 'name',
+  uniquePerGroup: 'uniquePerGroup',
+  createdAt: 'createdAt'
+} as const
+
+export type MembershipKindScalarFieldEnum = (typeof MembershipKindScalarFieldEnum)[keyof typeof MembershipKindScalarFieldEnum]
+
+
+export const GroupMembershipScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  groupId: 'groupId',
+  individualId: 'individualId',
+  kindId: 'kindId',
+  startDate: 'startDate',
+  endDate: 'endDate',
+  createdAt: 'createdAt'
+} as const
+
+export type GroupMembershipScalarFieldEnum = (typeof GroupMembershipScalarFieldEnum)[keyof typeof GroupMembershipScalarFieldEnum]
+
+
+export const AttributeDefinitionScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  code: 'code',
+  label: 'label',
+  description: 'description',
+  type: 'type',
+  appliesTo: 'appliesTo',
+  required: 'required',
+  enumValues: 'enumValues',
+  min: 'min',
+  max: 'max',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AttributeDefinitionScalarFieldEnum = (typeof AttributeDefinitionScalarFieldEnum)[keyof typeof AttributeDefinitionScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -211,6 +211,15 @@ export type DepartmentWhereInput = {
   auditEvents?: Prisma.AuditEventListRelationFilter
   jobs?: Prisma.JobListRelationFilter
   jobOutputs?: Prisma.JobOutputListRelationFilter
+  geoZones?: Prisma.GeoZoneListRelationFilter
+  registrants?: Prisma.RegistrantListRelationFilter
+  idTypes?: Prisma.IdTypeListRelationFilter
+  identifiers?: Prisma.RegistrantIdentifierListRelationFilter
+  phones?: Prisma.PhoneListRelationFilter
+  financialAddresses?: Prisma.FinancialAddressListRelationFilter
+  membershipKinds?: Prisma.MembershipKindListRelationFilter
+  groupMemberships?: Prisma.GroupMembershipListRelationFilter
+  attributeDefinitions?: Prisma.AttributeDefinitionListRelationFilter
 }
 
 export type DepartmentOrderByWithRelationInput = {
@@ -226,6 +235,15 @@ export type DepartmentOrderByWithRelationInput = {
   auditEvents?: Prisma.AuditEventOrderByRelationAggregateInput
   jobs?: Prisma.JobOrderByRelationAggregateInput
   jobOutputs?: Prisma.JobOutputOrderByRelationAggregateInput
+  geoZones?: Prisma.GeoZoneOrderByRelationAggregateInput
+  registrants?: Prisma.RegistrantOrderByRelationAggregateInput
+  idTypes?: Prisma.IdTypeOrderByRelationAggregateInput
+  identifiers?: Prisma.RegistrantIdentifierOrderByRelationAggregateInput
+  phones?: Prisma.PhoneOrderByRelationAggregateInput
+  financialAddresses?: Prisma.FinancialAddressOrderByRelationAggregateInput
+  membershipKinds?: Prisma.MembershipKindOrderByRelationAggregateInput
+  groupMemberships?: Prisma.GroupMembershipOrderByRelationAggregateInput
+  attributeDefinitions?: Prisma.AttributeDefinitionOrderByRelationAggregateInput
 }
 
 export type DepartmentWhereUniqueInput = Prisma.AtLeast<{
@@ -244,6 +262,15 @@ export type DepartmentWhereUniqueInput = Prisma.AtLeast<{
   auditEvents?: Prisma.AuditEventListRelationFilter
   jobs?: Prisma.JobListRelationFilter
   jobOutputs?: Prisma.JobOutputListRelationFilter
+  geoZones?: Prisma.GeoZoneListRelationFilter
+  registrants?: Prisma.RegistrantListRelationFilter
+  idTypes?: Prisma.IdTypeListRelationFilter
+  identifiers?: Prisma.RegistrantIdentifierListRelationFilter
+  phones?: Prisma.PhoneListRelationFilter
+  financialAddresses?: Prisma.FinancialAddressListRelationFilter
+  membershipKinds?: Prisma.MembershipKindListRelationFilter
+  groupMemberships?: Prisma.GroupMembershipListRelationFilter
+  attributeDefinitions?: Prisma.AttributeDefinitionListRelationFilter
 }, "id" | "code">
 
 export type DepartmentOrderByWithAggregationInput = {
@@ -287,6 +314,15 @@ export type DepartmentCreateInput = {
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
   jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
   jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateInput = {
@@ -302,6 +338,15 @@ export type DepartmentUncheckedCreateInput = {
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
   jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
   jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUpdateInput = {
@@ -317,6 +362,15 @@ export type DepartmentUpdateInput = {
   auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
   jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
   jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateInput = {
@@ -332,6 +386,15 @@ export type DepartmentUncheckedUpdateInput = {
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
   jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
   jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentCreateManyInput = {
@@ -469,6 +532,132 @@ export type DepartmentUpdateOneRequiredWithoutJobOutputsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutJobOutputsInput, Prisma.DepartmentUpdateWithoutJobOutputsInput>, Prisma.DepartmentUncheckedUpdateWithoutJobOutputsInput>
 }
 
+export type DepartmentCreateNestedOneWithoutGeoZonesInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutGeoZonesInput, Prisma.DepartmentUncheckedCreateWithoutGeoZonesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutGeoZonesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutGeoZonesNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutGeoZonesInput, Prisma.DepartmentUncheckedCreateWithoutGeoZonesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutGeoZonesInput
+  upsert?: Prisma.DepartmentUpsertWithoutGeoZonesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutGeoZonesInput, Prisma.DepartmentUpdateWithoutGeoZonesInput>, Prisma.DepartmentUncheckedUpdateWithoutGeoZonesInput>
+}
+
+export type DepartmentCreateNestedOneWithoutRegistrantsInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutRegistrantsInput, Prisma.DepartmentUncheckedCreateWithoutRegistrantsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutRegistrantsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutRegistrantsNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutRegistrantsInput, Prisma.DepartmentUncheckedCreateWithoutRegistrantsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutRegistrantsInput
+  upsert?: Prisma.DepartmentUpsertWithoutRegistrantsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutRegistrantsInput, Prisma.DepartmentUpdateWithoutRegistrantsInput>, Prisma.DepartmentUncheckedUpdateWithoutRegistrantsInput>
+}
+
+export type DepartmentCreateNestedOneWithoutIdTypesInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutIdTypesInput, Prisma.DepartmentUncheckedCreateWithoutIdTypesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutIdTypesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutIdTypesNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutIdTypesInput, Prisma.DepartmentUncheckedCreateWithoutIdTypesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutIdTypesInput
+  upsert?: Prisma.DepartmentUpsertWithoutIdTypesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutIdTypesInput, Prisma.DepartmentUpdateWithoutIdTypesInput>, Prisma.DepartmentUncheckedUpdateWithoutIdTypesInput>
+}
+
+export type DepartmentCreateNestedOneWithoutIdentifiersInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutIdentifiersInput, Prisma.DepartmentUncheckedCreateWithoutIdentifiersInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutIdentifiersInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutIdentifiersNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutIdentifiersInput, Prisma.DepartmentUncheckedCreateWithoutIdentifiersInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutIdentifiersInput
+  upsert?: Prisma.DepartmentUpsertWithoutIdentifiersInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutIdentifiersInput, Prisma.DepartmentUpdateWithoutIdentifiersInput>, Prisma.DepartmentUncheckedUpdateWithoutIdentifiersInput>
+}
+
+export type DepartmentCreateNestedOneWithoutPhonesInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutPhonesInput, Prisma.DepartmentUncheckedCreateWithoutPhonesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutPhonesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutPhonesNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutPhonesInput, Prisma.DepartmentUncheckedCreateWithoutPhonesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutPhonesInput
+  upsert?: Prisma.DepartmentUpsertWithoutPhonesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutPhonesInput, Prisma.DepartmentUpdateWithoutPhonesInput>, Prisma.DepartmentUncheckedUpdateWithoutPhonesInput>
+}
+
+export type DepartmentCreateNestedOneWithoutFinancialAddressesInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutFinancialAddressesInput, Prisma.DepartmentUncheckedCreateWithoutFinancialAddressesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutFinancialAddressesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutFinancialAddressesNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutFinancialAddressesInput, Prisma.DepartmentUncheckedCreateWithoutFinancialAddressesInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutFinancialAddressesInput
+  upsert?: Prisma.DepartmentUpsertWithoutFinancialAddressesInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutFinancialAddressesInput, Prisma.DepartmentUpdateWithoutFinancialAddressesInput>, Prisma.DepartmentUncheckedUpdateWithoutFinancialAddressesInput>
+}
+
+export type DepartmentCreateNestedOneWithoutMembershipKindsInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutMembershipKindsInput, Prisma.DepartmentUncheckedCreateWithoutMembershipKindsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutMembershipKindsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutMembershipKindsNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutMembershipKindsInput, Prisma.DepartmentUncheckedCreateWithoutMembershipKindsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutMembershipKindsInput
+  upsert?: Prisma.DepartmentUpsertWithoutMembershipKindsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutMembershipKindsInput, Prisma.DepartmentUpdateWithoutMembershipKindsInput>, Prisma.DepartmentUncheckedUpdateWithoutMembershipKindsInput>
+}
+
+export type DepartmentCreateNestedOneWithoutGroupMembershipsInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutGroupMembershipsInput, Prisma.DepartmentUncheckedCreateWithoutGroupMembershipsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutGroupMembershipsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutGroupMembershipsNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutGroupMembershipsInput, Prisma.DepartmentUncheckedCreateWithoutGroupMembershipsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutGroupMembershipsInput
+  upsert?: Prisma.DepartmentUpsertWithoutGroupMembershipsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutGroupMembershipsInput, Prisma.DepartmentUpdateWithoutGroupMembershipsInput>, Prisma.DepartmentUncheckedUpdateWithoutGroupMembershipsInput>
+}
+
+export type DepartmentCreateNestedOneWithoutAttributeDefinitionsInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutAttributeDefinitionsInput, Prisma.DepartmentUncheckedCreateWithoutAttributeDefinitionsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutAttributeDefinitionsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+}
+
+export type DepartmentUpdateOneRequiredWithoutAttributeDefinitionsNestedInput = {
+  create?: Prisma.XOR<Prisma.DepartmentCreateWithoutAttributeDefinitionsInput, Prisma.DepartmentUncheckedCreateWithoutAttributeDefinitionsInput>
+  connectOrCreate?: Prisma.DepartmentCreateOrConnectWithoutAttributeDefinitionsInput
+  upsert?: Prisma.DepartmentUpsertWithoutAttributeDefinitionsInput
+  connect?: Prisma.DepartmentWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DepartmentUpdateToOneWithWhereWithoutAttributeDefinitionsInput, Prisma.DepartmentUpdateWithoutAttributeDefinitionsInput>, Prisma.DepartmentUncheckedUpdateWithoutAttributeDefinitionsInput>
+}
+
 export type DepartmentCreateWithoutUserProfilesInput = {
   id?: string
   code: string
@@ -481,6 +670,15 @@ export type DepartmentCreateWithoutUserProfilesInput = {
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
   jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
   jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutUserProfilesInput = {
@@ -495,6 +693,15 @@ export type DepartmentUncheckedCreateWithoutUserProfilesInput = {
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
   jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
   jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutUserProfilesInput = {
@@ -525,6 +732,15 @@ export type DepartmentUpdateWithoutUserProfilesInput = {
   auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
   jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
   jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutUserProfilesInput = {
@@ -539,6 +755,15 @@ export type DepartmentUncheckedUpdateWithoutUserProfilesInput = {
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
   jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
   jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentCreateWithoutAuditEventsInput = {
@@ -553,6 +778,15 @@ export type DepartmentCreateWithoutAuditEventsInput = {
   userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
   jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
   jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutAuditEventsInput = {
@@ -567,6 +801,15 @@ export type DepartmentUncheckedCreateWithoutAuditEventsInput = {
   userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
   jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
   jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutAuditEventsInput = {
@@ -597,6 +840,15 @@ export type DepartmentUpdateWithoutAuditEventsInput = {
   userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
   jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
   jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutAuditEventsInput = {
@@ -611,6 +863,15 @@ export type DepartmentUncheckedUpdateWithoutAuditEventsInput = {
   userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
   jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
   jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentCreateWithoutJobsInput = {
@@ -625,6 +886,15 @@ export type DepartmentCreateWithoutJobsInput = {
   userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
   jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutJobsInput = {
@@ -639,6 +909,15 @@ export type DepartmentUncheckedCreateWithoutJobsInput = {
   userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
   jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutJobsInput = {
@@ -669,6 +948,15 @@ export type DepartmentUpdateWithoutJobsInput = {
   userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
   jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutJobsInput = {
@@ -683,6 +971,15 @@ export type DepartmentUncheckedUpdateWithoutJobsInput = {
   userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
   jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentCreateWithoutJobOutputsInput = {
@@ -697,6 +994,15 @@ export type DepartmentCreateWithoutJobOutputsInput = {
   userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
   auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
   jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentUncheckedCreateWithoutJobOutputsInput = {
@@ -711,6 +1017,15 @@ export type DepartmentUncheckedCreateWithoutJobOutputsInput = {
   userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
   auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
   jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
 }
 
 export type DepartmentCreateOrConnectWithoutJobOutputsInput = {
@@ -741,6 +1056,15 @@ export type DepartmentUpdateWithoutJobOutputsInput = {
   userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
   auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
   jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
 }
 
 export type DepartmentUncheckedUpdateWithoutJobOutputsInput = {
@@ -755,6 +1079,987 @@ export type DepartmentUncheckedUpdateWithoutJobOutputsInput = {
   userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
   auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
   jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutGeoZonesInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutGeoZonesInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutGeoZonesInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutGeoZonesInput, Prisma.DepartmentUncheckedCreateWithoutGeoZonesInput>
+}
+
+export type DepartmentUpsertWithoutGeoZonesInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutGeoZonesInput, Prisma.DepartmentUncheckedUpdateWithoutGeoZonesInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutGeoZonesInput, Prisma.DepartmentUncheckedCreateWithoutGeoZonesInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutGeoZonesInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutGeoZonesInput, Prisma.DepartmentUncheckedUpdateWithoutGeoZonesInput>
+}
+
+export type DepartmentUpdateWithoutGeoZonesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutGeoZonesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutRegistrantsInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutRegistrantsInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutRegistrantsInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutRegistrantsInput, Prisma.DepartmentUncheckedCreateWithoutRegistrantsInput>
+}
+
+export type DepartmentUpsertWithoutRegistrantsInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutRegistrantsInput, Prisma.DepartmentUncheckedUpdateWithoutRegistrantsInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutRegistrantsInput, Prisma.DepartmentUncheckedCreateWithoutRegistrantsInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutRegistrantsInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutRegistrantsInput, Prisma.DepartmentUncheckedUpdateWithoutRegistrantsInput>
+}
+
+export type DepartmentUpdateWithoutRegistrantsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutRegistrantsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutIdTypesInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutIdTypesInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutIdTypesInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutIdTypesInput, Prisma.DepartmentUncheckedCreateWithoutIdTypesInput>
+}
+
+export type DepartmentUpsertWithoutIdTypesInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutIdTypesInput, Prisma.DepartmentUncheckedUpdateWithoutIdTypesInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutIdTypesInput, Prisma.DepartmentUncheckedCreateWithoutIdTypesInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutIdTypesInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutIdTypesInput, Prisma.DepartmentUncheckedUpdateWithoutIdTypesInput>
+}
+
+export type DepartmentUpdateWithoutIdTypesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutIdTypesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutIdentifiersInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutIdentifiersInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutIdentifiersInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutIdentifiersInput, Prisma.DepartmentUncheckedCreateWithoutIdentifiersInput>
+}
+
+export type DepartmentUpsertWithoutIdentifiersInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutIdentifiersInput, Prisma.DepartmentUncheckedUpdateWithoutIdentifiersInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutIdentifiersInput, Prisma.DepartmentUncheckedCreateWithoutIdentifiersInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutIdentifiersInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutIdentifiersInput, Prisma.DepartmentUncheckedUpdateWithoutIdentifiersInput>
+}
+
+export type DepartmentUpdateWithoutIdentifiersInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutIdentifiersInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutPhonesInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutPhonesInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutPhonesInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutPhonesInput, Prisma.DepartmentUncheckedCreateWithoutPhonesInput>
+}
+
+export type DepartmentUpsertWithoutPhonesInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutPhonesInput, Prisma.DepartmentUncheckedUpdateWithoutPhonesInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutPhonesInput, Prisma.DepartmentUncheckedCreateWithoutPhonesInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutPhonesInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutPhonesInput, Prisma.DepartmentUncheckedUpdateWithoutPhonesInput>
+}
+
+export type DepartmentUpdateWithoutPhonesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutPhonesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutFinancialAddressesInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutFinancialAddressesInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutFinancialAddressesInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutFinancialAddressesInput, Prisma.DepartmentUncheckedCreateWithoutFinancialAddressesInput>
+}
+
+export type DepartmentUpsertWithoutFinancialAddressesInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutFinancialAddressesInput, Prisma.DepartmentUncheckedUpdateWithoutFinancialAddressesInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutFinancialAddressesInput, Prisma.DepartmentUncheckedCreateWithoutFinancialAddressesInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutFinancialAddressesInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutFinancialAddressesInput, Prisma.DepartmentUncheckedUpdateWithoutFinancialAddressesInput>
+}
+
+export type DepartmentUpdateWithoutFinancialAddressesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutFinancialAddressesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutMembershipKindsInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutMembershipKindsInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutMembershipKindsInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutMembershipKindsInput, Prisma.DepartmentUncheckedCreateWithoutMembershipKindsInput>
+}
+
+export type DepartmentUpsertWithoutMembershipKindsInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutMembershipKindsInput, Prisma.DepartmentUncheckedUpdateWithoutMembershipKindsInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutMembershipKindsInput, Prisma.DepartmentUncheckedCreateWithoutMembershipKindsInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutMembershipKindsInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutMembershipKindsInput, Prisma.DepartmentUncheckedUpdateWithoutMembershipKindsInput>
+}
+
+export type DepartmentUpdateWithoutMembershipKindsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutMembershipKindsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutGroupMembershipsInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutGroupMembershipsInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutGroupMembershipsInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutGroupMembershipsInput, Prisma.DepartmentUncheckedCreateWithoutGroupMembershipsInput>
+}
+
+export type DepartmentUpsertWithoutGroupMembershipsInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutGroupMembershipsInput, Prisma.DepartmentUncheckedUpdateWithoutGroupMembershipsInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutGroupMembershipsInput, Prisma.DepartmentUncheckedCreateWithoutGroupMembershipsInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutGroupMembershipsInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutGroupMembershipsInput, Prisma.DepartmentUncheckedUpdateWithoutGroupMembershipsInput>
+}
+
+export type DepartmentUpdateWithoutGroupMembershipsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutGroupMembershipsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  attributeDefinitions?: Prisma.AttributeDefinitionUncheckedUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentCreateWithoutAttributeDefinitionsInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentUncheckedCreateWithoutAttributeDefinitionsInput = {
+  id?: string
+  code: string
+  name: string
+  locale?: string
+  currency?: string
+  timezone?: string
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  userProfiles?: Prisma.UserProfileUncheckedCreateNestedManyWithoutDepartmentInput
+  auditEvents?: Prisma.AuditEventUncheckedCreateNestedManyWithoutDepartmentInput
+  jobs?: Prisma.JobUncheckedCreateNestedManyWithoutDepartmentInput
+  jobOutputs?: Prisma.JobOutputUncheckedCreateNestedManyWithoutDepartmentInput
+  geoZones?: Prisma.GeoZoneUncheckedCreateNestedManyWithoutDepartmentInput
+  registrants?: Prisma.RegistrantUncheckedCreateNestedManyWithoutDepartmentInput
+  idTypes?: Prisma.IdTypeUncheckedCreateNestedManyWithoutDepartmentInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedCreateNestedManyWithoutDepartmentInput
+  phones?: Prisma.PhoneUncheckedCreateNestedManyWithoutDepartmentInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedCreateNestedManyWithoutDepartmentInput
+  membershipKinds?: Prisma.MembershipKindUncheckedCreateNestedManyWithoutDepartmentInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedCreateNestedManyWithoutDepartmentInput
+}
+
+export type DepartmentCreateOrConnectWithoutAttributeDefinitionsInput = {
+  where: Prisma.DepartmentWhereUniqueInput
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutAttributeDefinitionsInput, Prisma.DepartmentUncheckedCreateWithoutAttributeDefinitionsInput>
+}
+
+export type DepartmentUpsertWithoutAttributeDefinitionsInput = {
+  update: Prisma.XOR<Prisma.DepartmentUpdateWithoutAttributeDefinitionsInput, Prisma.DepartmentUncheckedUpdateWithoutAttributeDefinitionsInput>
+  create: Prisma.XOR<Prisma.DepartmentCreateWithoutAttributeDefinitionsInput, Prisma.DepartmentUncheckedCreateWithoutAttributeDefinitionsInput>
+  where?: Prisma.DepartmentWhereInput
+}
+
+export type DepartmentUpdateToOneWithWhereWithoutAttributeDefinitionsInput = {
+  where?: Prisma.DepartmentWhereInput
+  data: Prisma.XOR<Prisma.DepartmentUpdateWithoutAttributeDefinitionsInput, Prisma.DepartmentUncheckedUpdateWithoutAttributeDefinitionsInput>
+}
+
+export type DepartmentUpdateWithoutAttributeDefinitionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUpdateManyWithoutDepartmentNestedInput
+}
+
+export type DepartmentUncheckedUpdateWithoutAttributeDefinitionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  code?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  locale?: Prisma.StringFieldUpdateOperationsInput | string
+  currency?: Prisma.StringFieldUpdateOperationsInput | string
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  userProfiles?: Prisma.UserProfileUncheckedUpdateManyWithoutDepartmentNestedInput
+  auditEvents?: Prisma.AuditEventUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobs?: Prisma.JobUncheckedUpdateManyWithoutDepartmentNestedInput
+  jobOutputs?: Prisma.JobOutputUncheckedUpdateManyWithoutDepartmentNestedInput
+  geoZones?: Prisma.GeoZoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  registrants?: Prisma.RegistrantUncheckedUpdateManyWithoutDepartmentNestedInput
+  idTypes?: Prisma.IdTypeUncheckedUpdateManyWithoutDepartmentNestedInput
+  identifiers?: Prisma.RegistrantIdentifierUncheckedUpdateManyWithoutDepartmentNestedInput
+  phones?: Prisma.PhoneUncheckedUpdateManyWithoutDepartmentNestedInput
+  financialAddresses?: Prisma.FinancialAddressUncheckedUpdateManyWithoutDepartmentNestedInput
+  membershipKinds?: Prisma.MembershipKindUncheckedUpdateManyWithoutDepartmentNestedInput
+  groupMemberships?: Prisma.GroupMembershipUncheckedUpdateManyWithoutDepartmentNestedInput
 }
 
 
@@ -767,6 +2072,15 @@ export type DepartmentCountOutputType = {
   auditEvents: number
   jobs: number
   jobOutputs: number
+  geoZones: number
+  registrants: number
+  idTypes: number
+  identifiers: number
+  phones: number
+  financialAddresses: number
+  membershipKinds: number
+  groupMemberships: number
+  attributeDefinitions: number
 }
 
 export type DepartmentCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -774,6 +2088,15 @@ export type DepartmentCountOutputTypeSelect<ExtArgs extends runtime.Types.Extens
   auditEvents?: boolean | DepartmentCountOutputTypeCountAuditEventsArgs
   jobs?: boolean | DepartmentCountOutputTypeCountJobsArgs
   jobOutputs?: boolean | DepartmentCountOutputTypeCountJobOutputsArgs
+  geoZones?: boolean | DepartmentCountOutputTypeCountGeoZonesArgs
+  registrants?: boolean | DepartmentCountOutputTypeCountRegistrantsArgs
+  idTypes?: boolean | DepartmentCountOutputTypeCountIdTypesArgs
+  identifiers?: boolean | DepartmentCountOutputTypeCountIdentifiersArgs
+  phones?: boolean | DepartmentCountOutputTypeCountPhonesArgs
+  financialAddresses?: boolean | DepartmentCountOutputTypeCountFinancialAddressesArgs
+  membershipKinds?: boolean | DepartmentCountOutputTypeCountMembershipKindsArgs
+  groupMemberships?: boolean | DepartmentCountOutputTypeCountGroupMembershipsArgs
+  attributeDefinitions?: boolean | DepartmentCountOutputTypeCountAttributeDefinitionsArgs
 }
 
 /**
@@ -814,6 +2137,69 @@ export type DepartmentCountOutputTypeCountJobOutputsArgs<ExtArgs extends runtime
   where?: Prisma.JobOutputWhereInput
 }
 
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountGeoZonesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.GeoZoneWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountRegistrantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RegistrantWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountIdTypesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.IdTypeWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountIdentifiersArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.RegistrantIdentifierWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountPhonesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.PhoneWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountFinancialAddressesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.FinancialAddressWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountMembershipKindsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.MembershipKindWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountGroupMembershipsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.GroupMembershipWhereInput
+}
+
+/**
+ * DepartmentCountOutputType without action
+ */
+export type DepartmentCountOutputTypeCountAttributeDefinitionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.AttributeDefinitionWhereInput
+}
+
 
 export type DepartmentSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -828,6 +2214,15 @@ export type DepartmentSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   auditEvents?: boolean | Prisma.Department$auditEventsArgs<ExtArgs>
   jobs?: boolean | Prisma.Department$jobsArgs<ExtArgs>
   jobOutputs?: boolean | Prisma.Department$jobOutputsArgs<ExtArgs>
+  geoZones?: boolean | Prisma.Department$geoZonesArgs<ExtArgs>
+  registrants?: boolean | Prisma.Department$registrantsArgs<ExtArgs>
+  idTypes?: boolean | Prisma.Department$idTypesArgs<ExtArgs>
+  identifiers?: boolean | Prisma.Department$identifiersArgs<ExtArgs>
+  phones?: boolean | Prisma.Department$phonesArgs<ExtArgs>
+  financialAddresses?: boolean | Prisma.Department$financialAddressesArgs<ExtArgs>
+  membershipKinds?: boolean | Prisma.Department$membershipKindsArgs<ExtArgs>
+  groupMemberships?: boolean | Prisma.Department$groupMembershipsArgs<ExtArgs>
+  attributeDefinitions?: boolean | Prisma.Department$attributeDefinitionsArgs<ExtArgs>
   _count?: boolean | Prisma.DepartmentCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["department"]>
 
@@ -870,6 +2265,15 @@ export type DepartmentInclude<ExtArgs extends runtime.Types.Extensions.InternalA
   auditEvents?: boolean | Prisma.Department$auditEventsArgs<ExtArgs>
   jobs?: boolean | Prisma.Department$jobsArgs<ExtArgs>
   jobOutputs?: boolean | Prisma.Department$jobOutputsArgs<ExtArgs>
+  geoZones?: boolean | Prisma.Department$geoZonesArgs<ExtArgs>
+  registrants?: boolean | Prisma.Department$registrantsArgs<ExtArgs>
+  idTypes?: boolean | Prisma.Department$idTypesArgs<ExtArgs>
+  identifiers?: boolean | Prisma.Department$identifiersArgs<ExtArgs>
+  phones?: boolean | Prisma.Department$phonesArgs<ExtArgs>
+  financialAddresses?: boolean | Prisma.Department$financialAddressesArgs<ExtArgs>
+  membershipKinds?: boolean | Prisma.Department$membershipKindsArgs<ExtArgs>
+  groupMemberships?: boolean | Prisma.Department$groupMembershipsArgs<ExtArgs>
+  attributeDefinitions?: boolean | Prisma.Department$attributeDefinitionsArgs<ExtArgs>
   _count?: boolean | Prisma.DepartmentCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DepartmentIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -882,6 +2286,15 @@ export type $DepartmentPayload<ExtArgs extends runtime.Types.Extensions.Internal
     auditEvents: Prisma.$AuditEventPayload<ExtArgs>[]
     jobs: Prisma.$JobPayload<ExtArgs>[]
     jobOutputs: Prisma.$JobOutputPayload<ExtArgs>[]
+    geoZones: Prisma.$GeoZonePayload<ExtArgs>[]
+    registrants: Prisma.$RegistrantPayload<ExtArgs>[]
+    idTypes: Prisma.$IdTypePayload<ExtArgs>[]
+    identifiers: Prisma.$RegistrantIdentifierPayload<ExtArgs>[]
+    phones: Prisma.$PhonePayload<ExtArgs>[]
+    financialAddresses: Prisma.$FinancialAddressPayload<ExtArgs>[]
+    membershipKinds: Prisma.$MembershipKindPayload<ExtArgs>[]
+    groupMemberships: Prisma.$GroupMembershipPayload<ExtArgs>[]
+    attributeDefinitions: Prisma.$AttributeDefinitionPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1302,6 +2715,15 @@ export interface Prisma__DepartmentClient<T, Null = never, ExtArgs extends runti
   auditEvents<T extends Prisma.Department$auditEventsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$auditEventsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AuditEventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   jobs<T extends Prisma.Department$jobsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$jobsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$JobPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   jobOutputs<T extends Prisma.Department$jobOutputsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$jobOutputsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$JobOutputPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  geoZones<T extends Prisma.Department$geoZonesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$geoZonesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$GeoZonePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  registrants<T extends Prisma.Department$registrantsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$registrantsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RegistrantPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  idTypes<T extends Prisma.Department$idTypesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$idTypesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$IdTypePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  identifiers<T extends Prisma.Department$identifiersArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$identifiersArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$RegistrantIdentifierPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  phones<T extends Prisma.Department$phonesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$phonesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PhonePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  financialAddresses<T extends Prisma.Department$financialAddressesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$financialAddressesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$FinancialAddressPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  membershipKinds<T extends Prisma.Department$membershipKindsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$membershipKindsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$MembershipKindPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  groupMemberships<T extends Prisma.Department$groupMembershipsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$groupMembershipsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$GroupMembershipPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  attributeDefinitions<T extends Prisma.Department$attributeDefinitionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Department$attributeDefinitionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AttributeDefinitionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1820,6 +3242,222 @@ export type Department$jobOutputsArgs<ExtArgs extends runtime.Types.Extensions.I
   take?: number
   skip?: number
   distinct?: Prisma.JobOutputScalarFieldEnum | Prisma.JobOutputScalarFieldEnum[]
+}
+
+/**
+ * Department.geoZones
+ */
+export type Department$geoZonesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the GeoZone
+   */
+  select?: Prisma.GeoZoneSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the GeoZone
+   */
+  omit?: Prisma.GeoZoneOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.GeoZoneInclude<ExtArgs> | null
+  where?: Prisma.GeoZoneWhereInput
+  orderBy?: Prisma.GeoZoneOrderByWithRelationInput | Prisma.GeoZoneOrderByWithRelationInput[]
+  cursor?: Prisma.GeoZoneWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.GeoZoneScalarFieldEnum | Prisma.GeoZoneScalarFieldEnum[]
+}
+
+/**
+ * Department.registrants
+ */
+export type Department$registrantsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Registrant
+   */
+  select?: Prisma.RegistrantSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Registrant
+   */
+  omit?: Prisma.RegistrantOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RegistrantInclude<ExtArgs> | null
+  where?: Prisma.RegistrantWhereInput
+  orderBy?: Prisma.RegistrantOrderByWithRelationInput | Prisma.RegistrantOrderByWithRelationInput[]
+  cursor?: Prisma.RegistrantWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RegistrantScalarFieldEnum | Prisma.RegistrantScalarFieldEnum[]
+}
+
+/**
+ * Department.idTypes
+ */
+export type Department$idTypesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the IdType
+   */
+  select?: Prisma.IdTypeSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the IdType
+   */
+  omit?: Prisma.IdTypeOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.IdTypeInclude<ExtArgs> | null
+  where?: Prisma.IdTypeWhereInput
+  orderBy?: Prisma.IdTypeOrderByWithRelationInput | Prisma.IdTypeOrderByWithRelationInput[]
+  cursor?: Prisma.IdTypeWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.IdTypeScalarFieldEnum | Prisma.IdTypeScalarFieldEnum[]
+}
+
+/**
+ * Department.identifiers
+ */
+export type Department$identifiersArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the RegistrantIdentifier
+   */
+  select?: Prisma.RegistrantIdentifierSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the RegistrantIdentifier
+   */
+  omit?: Prisma.RegistrantIdentifierOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.RegistrantIdentifierInclude<ExtArgs> | null
+  where?: Prisma.RegistrantIdentifierWhereInput
+  orderBy?: Prisma.RegistrantIdentifierOrderByWithRelationInput | Prisma.RegistrantIdentifierOrderByWithRelationInput[]
+  cursor?: Prisma.RegistrantIdentifierWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.RegistrantIdentifierScalarFieldEnum | Prisma.RegistrantIdentifierScalarFieldEnum[]
+}
+
+/**
+ * Department.phones
+ */
+export type Department$phonesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Phone
+   */
+  select?: Prisma.PhoneSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Phone
+   */
+  omit?: Prisma.PhoneOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.PhoneInclude<ExtArgs> | null
+  where?: Prisma.PhoneWhereInput
+  orderBy?: Prisma.PhoneOrderByWithRelationInput | Prisma.PhoneOrderByWithRelationInput[]
+  cursor?: Prisma.PhoneWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.PhoneScalarFieldEnum | Prisma.PhoneScalarFieldEnum[]
+}
+
+/**
+ * Department.financialAddresses
+ */
+export type Department$financialAddressesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the FinancialAddress
+   */
+  select?: Prisma.FinancialAddressSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the FinancialAddress
+   */
+  omit?: Prisma.FinancialAddressOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.FinancialAddressInclude<ExtArgs> | null
+  where?: Prisma.FinancialAddressWhereInput
+  orderBy?: Prisma.FinancialAddressOrderByWithRelationInput | Prisma.FinancialAddressOrderByWithRelationInput[]
+  cursor?: Prisma.FinancialAddressWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.FinancialAddressScalarFieldEnum | Prisma.FinancialAddressScalarFieldEnum[]
+}
+
+/**
+ * Department.membershipKinds
+ */
+export type Department$membershipKindsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the MembershipKind
+   */
+  select?: Prisma.MembershipKindSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the MembershipKind
+   */
+  omit?: Prisma.MembershipKindOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.MembershipKindInclude<ExtArgs> | null
+  where?: Prisma.MembershipKindWhereInput
+  orderBy?: Prisma.MembershipKindOrderByWithRelationInput | Prisma.MembershipKindOrderByWithRelationInput[]
+  cursor?: Prisma.MembershipKindWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.MembershipKindScalarFieldEnum | Prisma.MembershipKindScalarFieldEnum[]
+}
+
+/**
+ * Department.groupMemberships
+ */
+export type Department$groupMembershipsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the GroupMembership
+   */
+  select?: Prisma.GroupMembershipSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the GroupMembership
+   */
+  omit?: Prisma.GroupMembershipOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.GroupMembershipInclude<ExtArgs> | null
+  where?: Prisma.GroupMembershipWhereInput
+  orderBy?: Prisma.GroupMembershipOrderByWithRelationInput | Prisma.GroupMembershipOrderByWithRelationInput[]
+  cursor?: Prisma.GroupMembershipWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.GroupMembershipScalarFieldEnum | Prisma.GroupMembershipScalarFieldEnum[]
+}
+
+/**
+ * Department.attributeDefinitions
+ */
+export type Department$attributeDefinitionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the AttributeDefinition
+   */
+  select?: Prisma.AttributeDefinitionSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the AttributeDefinition
+   */
+  omit?: Prisma.AttributeDefinitionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.AttributeDefinitionInclude<ExtArgs> | null
+  where?: Prisma.AttributeDefinitionWhereInput
+  orderBy?: Prisma.AttributeDefinitionOrderByWithRelationInput | Prisma.AttributeDefinitionOrderByWithRelationInput[]
+  cursor?: Prisma.AttributeDefinitionWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.AttributeDefinitionScalarFieldEnum | Prisma.AttributeDefinitionScalarFieldEnum[]
 }
 
 /**
