@@ -1,4 +1,5 @@
 import pg from "pg";
+import { seedRegistry } from "./seed-registry.ts";
 
 /** Departments of the demo data; codes match the local identity provider's `tenant` claims. */
 export const DEMO_DEPARTMENTS = [
@@ -31,6 +32,7 @@ export async function seedDemo(ownerUrl: string): Promise<{ departmentsCreated: 
       );
       departmentsCreated += res.rowCount ?? 0;
     }
+    await seedRegistry(client);
     return { departmentsCreated };
   } finally {
     await client.end();

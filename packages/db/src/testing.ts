@@ -1,6 +1,7 @@
 // Test database helpers: one migrated template per migration set, and a fresh
 // database cloned from it for each test file (cloning takes milliseconds).
 import { createHash, randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { withDatabase } from "./connection.ts";
 import { applyMigrations, readMigrations } from "./migrations.ts";
@@ -33,10 +34,12 @@ export async function ensureAppRole(adminUrl: string): Promise<void> {
   });
 }
 
-/** Name of the template database for the repository's current migrations. */
+/** Name of the template database for the repository's current migrations and demo seed. */
 export async function templateName(): Promise<string> {
   const hash = createHash("sha256");
   for (const m of await readMigrations()) hash.update(m.name).update(m.checksum);
+  for (const file of ["seed.ts", "seed-registry.ts"])
+    hash.update(await readFile(new URL(file, import.meta.url)));
   return `pbms_tpl_${hash.digest("hex").slice(0, 12)}`;
 }
 

@@ -6,9 +6,25 @@ import type { RequestContext } from "../context.ts";
 import { AuditEventResolver } from "../modules/audit/audit.resolver.ts";
 import { JobResolver } from "../modules/jobs/job.resolver.ts";
 import { TenancyResolver } from "../modules/tenancy/tenancy.resolver.ts";
+import {
+  AttributeDefinitionResolver,
+  GeoZoneResolver,
+  IdTypeResolver,
+  MembershipKindResolver,
+} from "../modules/registry/reference.resolver.ts";
+import { RegistrantResolver } from "../modules/registry/registrant.resolver.ts";
 import "../modules/jobs/types/index.ts";
 
-export const resolvers = [AuditEventResolver, JobResolver, TenancyResolver] as const;
+export const resolvers = [
+  AuditEventResolver,
+  JobResolver,
+  TenancyResolver,
+  GeoZoneResolver,
+  IdTypeResolver,
+  MembershipKindResolver,
+  AttributeDefinitionResolver,
+  RegistrantResolver,
+] as const;
 
 /** Grants an operation when the caller's token carries one of the roles it declares. */
 export const authChecker: AuthChecker<RequestContext> = ({ context }, roles) =>
