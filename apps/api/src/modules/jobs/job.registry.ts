@@ -1,5 +1,6 @@
 import type { Db, Job, JobType } from "@pbms/db";
 import { Role } from "../../auth/roles.ts";
+import { AppError, ErrorCode } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 
 /** What a job handler gets: its job row and ways to report progress and notice cancellation. */
@@ -40,7 +41,10 @@ export function defineJob(type: JobType, definition: JobDefinition): void {
 
 export function jobDefinition(type: JobType): JobDefinition {
   const definition = registry.get(type);
-  if (!definition) throw new Error(`no handler registered for job type ${type}`);
+  if (!definition)
+    throw new AppError(ErrorCode.BadUserInput, `Jobs of type ${type} are not available yet`, {
+      field: "input.type",
+    });
   return definition;
 }
 
