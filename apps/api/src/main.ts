@@ -7,6 +7,7 @@ import { createLogger } from "./logger.ts";
 import { JobWorker } from "./modules/jobs/job.worker.ts";
 import "./modules/jobs/types/index.ts";
 import { createApi } from "./server.ts";
+import { localStorage } from "./storage/storage.ts";
 
 const env = loadEnv();
 const log = createLogger(env.LOG_LEVEL);
@@ -14,7 +15,7 @@ const db = createDb(env.DATABASE_URL);
 const stops: (() => Promise<void>)[] = [];
 
 if (process.argv.includes("--worker")) {
-  const worker = new JobWorker(db, log, { listenUrl: env.DATABASE_URL });
+  const worker = new JobWorker(db, log, { databaseUrl: env.DATABASE_URL, storage: localStorage(env.STORAGE_DIR) });
   await worker.start();
   const health = express();
   health.get("/healthz", (_req, res) => {

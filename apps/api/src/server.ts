@@ -17,6 +17,7 @@ import { pbmsSchema } from "./graphql/schema.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { createRoutes } from "./http/routes.ts";
 import type { Logger } from "./logger.ts";
+import { localStorage } from "./storage/storage.ts";
 
 export interface ApiDeps {
   env: Env;
@@ -114,7 +115,19 @@ export async function createApi({ env, db, log }: ApiDeps) {
       maxAge: 600,
     }),
   );
-  app.use(createRoutes({ db, databaseUrl: env.DATABASE_URL, metrics, log, authenticate }));
+  app.use(
+    createRoutes({
+      db,
+      databaseUrl: env.DATABASE_URL,
+      metrics,
+      log,
+      authenticate,
+      storage: localStorage(env.STORAGE_DIR),
+      uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+      documentMaxBytes: env.DOCUMENT_MAX_BYTES,
+    }),
+  );
+  app.use("/registry", (await import("./g2p/router.ts")).createG2pRouter({ env, db, log, authenticate }));
   app.use(
     "/graphql",
     express.json({ limit: env.BODY_LIMIT }),

@@ -1,10 +1,14 @@
 // Starts the real thing for a test file: a fresh database cloned from the
 // migrated template, the local OpenID provider, and the API over HTTP.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createDb } from "@pbms/db";
 import { createTestDatabase, withClient, type TestDatabase } from "@pbms/db/testing";
 import { startIdp, type IdpOptions, type RunningIdp } from "@pbms/idp";
 import { Browser, signIn } from "@pbms/idp/testing";
 import { createApi, createLogger, JobWorker, loadEnv } from "../src/index.ts";
+import { localStorage } from "../src/storage/storage.ts";
 import "../src/modules/jobs/types/index.ts";
 
 export interface GqlResponse<T = Record<string, unknown>> {
@@ -22,6 +26,8 @@ export interface Harness {
   idp: RunningIdp;
   url: string;
   worker: JobWorker;
+  /** Uploads a file through POST /files. */
+  upload(token: string, fileName: string, content: string, contentType?: string): Promise<{ status: number; body: Record<string, unknown> }>;
   clientToken(clientId: string, secret: string): Promise<string>;
   userToken(username: string, password?: string): Promise<string>;
   gql<T = Record<string, unknown>>(
@@ -39,8 +45,10 @@ export async function startHarness(
 ): Promise<Harness> {
   const database = await createTestDatabase();
   const idp = await startIdp({ port: 0, log: () => undefined, ...options.idp });
+  const storageDir = await mkdtemp(join(tmpdir(), "pbms-files-"));
   const env = loadEnv({
     NODE_ENV: "test",
+    STORAGE_DIR: storageDir,
     DATABASE_URL: database.appUrl,
     OIDC_ISSUER: idp.issuer,
     LOG_LEVEL: "silent",
@@ -50,7 +58,7 @@ export async function startHarness(
   const db = createDb(database.appUrl, { max: 5 });
   const api = await createApi({ env, db, log });
   const running = await api.listen(0, "127.0.0.1");
-  const worker = new JobWorker(db, log);
+  const worker = new JobWorker(db, log, { databaseUrl: database.appUrl, storage: localStorage(env.STORAGE_DIR), listen: false });
   const tokens = new Map<string, string>();
 
   return {
@@ -93,6 +101,14 @@ export async function startHarness(
       const body = (await res.json()) as Omit<GqlResponse, "status">;
       return { status: res.status, ...body } as GqlResponse<never>;
     },
+    async upload(token, fileName, content, contentType = "text/csv") {
+      const res = await fetch(`${running.url}/files?purpose=IMPORT`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": contentType, "x-file-name": encodeURIComponent(fileName) },
+        body: content,
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
     sql: (text, params) => withClient(database.ownerUrl, async (c) => (await c.query(text, params)).rows),
     async close() {
       await worker.stop().catch(() => undefined);
@@ -100,6 +116,7 @@ export async function startHarness(
       await db.$disconnect();
       await idp.close();
       await database.drop();
+      await rm(storageDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
 import pg from "pg";
 import { pendingMigrations } from "@pbms/db";
 import type { Authenticated } from "../auth/authenticate.ts";
@@ -9,9 +9,17 @@ import type { Logger } from "../logger.ts";
 import { findJob, findJobOutput } from "../modules/jobs/job.service.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Db } from "@pbms/db";
+import { uploadFile } from "../modules/imports/file.service.ts";
+import { attachDocument, openDocument } from "../modules/registry/document.service.ts";
+import { canSeePii } from "../modules/registry/pii.ts";
+import { pipeline } from "node:stream/promises";
+import type { Storage } from "../storage/storage.ts";
 
 export interface RouteDeps {
   db: Db;
+  storage: Storage;
+  uploadMaxBytes: number;
+  documentMaxBytes: number;
   databaseUrl: string;
   metrics: Metrics;
   log: Logger;
@@ -47,6 +55,65 @@ export function createRoutes(deps: RouteDeps): Router {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
+  /** Uploads a file (raw body; name in `x-file-name`, purpose in `?purpose=IMPORT`) for a later job. */
+  router.post("/files", async (req, res) => {
+    try {
+      const auth = await deps.authenticate(req.headers.authorization);
+      if (!auth.principal.roles.some((r) => r === Role.Admin || r === Role.Registrar)) {
+        throw new AppError("FORBIDDEN", "Only registrars and admins upload files");
+      }
+      const ctx: RequestContext = { ...auth, requestId: String(req.id), db: deps.db, log: deps.log };
+      const file = await uploadFile(ctx, deps.storage, {
+        purpose: String(req.query.purpose ?? "IMPORT"),
+        fileName: decodeURIComponent(String(req.headers["x-file-name"] ?? "upload.csv")),
+        contentType: req.headers["content-type"] ?? "application/octet-stream",
+        body: req,
+        maxBytes: deps.uploadMaxBytes,
+      });
+      res.status(201).json(file);
+    } catch (error) {
+      sendError(res, error, deps.log);
+    }
+  });
+
+  /** Attaches a document to a registrant (raw body; `?type=ID_CARD`, name in `x-file-name`). */
+  router.post("/registrants/:id/documents", async (req: Request<{ id: string }>, res) => {
+    try {
+      const auth = await deps.authenticate(req.headers.authorization);
+      if (!auth.principal.roles.some((r) => r === Role.Admin || r === Role.Registrar)) {
+        throw new AppError("FORBIDDEN", "Only registrars and admins attach documents");
+      }
+      const ctx: RequestContext = { ...auth, requestId: String(req.id), db: deps.db, log: deps.log };
+      const doc = await attachDocument(ctx, deps.storage, {
+        registrantId: req.params.id,
+        type: String(req.query.type ?? "OTHER"),
+        description: req.query.description ? String(req.query.description) : undefined,
+        fileName: decodeURIComponent(String(req.headers["x-file-name"] ?? "document")),
+        contentType: req.headers["content-type"] ?? "application/octet-stream",
+        body: req,
+        maxBytes: deps.documentMaxBytes,
+      });
+      res.status(201).json({ id: doc.id, type: doc.type, fileName: doc.file.fileName, byteSize: doc.file.byteSize });
+    } catch (error) {
+      sendError(res, error, deps.log);
+    }
+  });
+
+  /** Downloads a document's content (roles with access to personal data). */
+  router.get("/documents/:id/content", async (req: Request<{ id: string }>, res) => {
+    try {
+      const auth = await deps.authenticate(req.headers.authorization);
+      const ctx: RequestContext = { ...auth, requestId: String(req.id), db: deps.db, log: deps.log };
+      if (!canSeePii(ctx)) throw new AppError("FORBIDDEN", "Your roles do not give access to documents");
+      if (!/^[0-9a-f-]{36}$/i.test(req.params.id)) throw new AppError("NOT_FOUND", "No such document");
+      const { doc, stream } = await openDocument(ctx, deps.storage, req.params.id);
+      res.status(200).type(doc.file.contentType).attachment(doc.file.fileName).set("Cache-Control", "private, no-store");
+      await pipeline(stream, res);
+    } catch (error) {
+      if (!res.headersSent) sendError(res, error, deps.log);
+    }
+  });
+
   router.get("/jobs/:id/output", async (req: Request<{ id: string }>, res) => {
     try {
       const auth = await deps.authenticate(req.headers.authorization);
@@ -66,14 +133,29 @@ export function createRoutes(deps: RouteDeps): Router {
         .set("Cache-Control", "no-store")
         .send(Buffer.from(output.data));
     } catch (error) {
-      const code = error instanceof AppError ? String(error.extensions.code) : "INTERNAL_SERVER_ERROR";
-      if (code === "INTERNAL_SERVER_ERROR") deps.log.error({ err: error }, "download failed");
-      const status = code === "UNAUTHENTICATED" ? 401 : code === "FORBIDDEN" ? 403 : 500;
-      res.status(status).json({
-        error: { code, message: status === 500 ? "Internal server error" : (error as Error).message },
-      });
+      sendError(res, error, deps.log);
     }
   });
 
   return router;
+}
+
+const STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+};
+
+/** Answers a REST route's error with the same codes GraphQL uses. */
+function sendError(res: Response, error: unknown, log: Logger): void {
+  const extensions = error instanceof AppError ? error.extensions : undefined;
+  const code = extensions ? String(extensions.code) : "INTERNAL_SERVER_ERROR";
+  if (code === "INTERNAL_SERVER_ERROR") log.error({ err: error }, "request failed");
+  const status = (extensions?.http as { status?: number } | undefined)?.status ?? STATUS[code] ?? 500;
+  const { http: _http, ...rest } = extensions ?? {};
+  res.status(status).json({
+    error: { ...rest, code, message: status === 500 ? "Internal server error" : (error as Error).message },
+  });
 }

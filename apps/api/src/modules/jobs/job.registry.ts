@@ -2,12 +2,17 @@ import type { Db, Job, JobType } from "@pbms/db";
 import { Role } from "../../auth/roles.ts";
 import { AppError, ErrorCode } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
+import type { Storage } from "../../storage/storage.ts";
 
 /** What a job handler gets: its job row and ways to report progress and notice cancellation. */
 export interface JobRun {
   job: Job;
   db: Db;
   log: Logger;
+  /** Application-role connection string, for work that needs its own pg connection (COPY). */
+  databaseUrl: string;
+  /** Where uploaded files are kept. */
+  storage: Storage;
   /** Records progress (and optionally a resume checkpoint) in its own committed transaction. */
   progress(done: number, total?: number, checkpoint?: unknown): Promise<void>;
   /** True once a user asked to cancel; handlers check it between chunks and return early. */
@@ -53,3 +58,6 @@ export function registeredJobTypes(): JobType[] {
 }
 
 export { Role };
+
+/** A failure that retrying cannot fix (bad input, missing file): the job fails at once. */
+export class JobFailure extends Error {}

@@ -9,6 +9,9 @@ registerEnumType(JobType, {
   description: "Kinds of background work",
   valuesConfig: {
     AUDIT_EXPORT: { description: "Export the department's audit log (optionally filtered) to CSV" },
+    REGISTRY_IMPORT: { description: "Import groups or individuals from an uploaded CSV file" },
+    REGISTRY_EXPORT: { description: "Export the registrants matching a filter to CSV" },
+    DEDUPLICATION: { description: "Find possible duplicate registrants with the department's rules" },
   },
 });
 registerEnumType(JobState, {

@@ -3,11 +3,16 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { inTenant, type Prisma, type Db, type Job } from "@pbms/db";
 import type { Logger } from "../../logger.ts";
-import { jobDefinition, registeredJobTypes, type JobRun } from "./job.registry.ts";
+import type { Storage } from "../../storage/storage.ts";
+import { JobFailure, jobDefinition, registeredJobTypes, type JobRun } from "./job.registry.ts";
 
 export interface WorkerOptions {
-  /** Connection for LISTEN (wake-ups); without it the worker only polls. */
-  listenUrl?: string;
+  /** Application-role connection string: LISTEN for wake-ups, and handlers' own connections (COPY). */
+  databaseUrl: string;
+  /** Where uploaded files are kept. */
+  storage: Storage;
+  /** Wake up on NOTIFY instead of only polling. */
+  listen?: boolean;
   pollMs?: number;
   heartbeatMs?: number;
   /** A RUNNING job without a heartbeat for this long is requeued (or failed after max attempts). */
@@ -29,13 +34,13 @@ export class JobWorker {
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-    private readonly options: WorkerOptions = {},
+    private readonly options: WorkerOptions,
   ) {}
 
   async start(): Promise<void> {
     this.running = true;
-    if (this.options.listenUrl) {
-      this.listener = new pg.Client({ connectionString: this.options.listenUrl });
+    if (this.options.listen !== false) {
+      this.listener = new pg.Client({ connectionString: this.options.databaseUrl });
       await this.listener.connect();
       this.listener.on("notification", () => this.wake?.());
       this.listener.on("error", (err) =>
@@ -109,6 +114,8 @@ export class JobWorker {
       job,
       db: this.db,
       log,
+      databaseUrl: this.options.databaseUrl,
+      storage: this.options.storage,
       progress: async (done, total, checkpoint) => {
         await update({
           progressDone: done,
@@ -164,7 +171,7 @@ export class JobWorker {
       log.info({ ms: Date.now() - started }, "job finished");
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const retry = job.attempts < job.maxAttempts;
+      const retry = job.attempts < job.maxAttempts && !(err instanceof JobFailure);
       log.error({ err, retry }, "job failed");
       await update(
         retry

@@ -14,7 +14,8 @@ import {
 import { ALL_ROLES, Role } from "../../auth/roles.ts";
 import type { RequestContext } from "../../context.ts";
 import { IdArgs, ListMetadata } from "../../graphql/list.ts";
-import { pii } from "./pii.ts";
+import { deleteDocument, documentsOf } from "./document.service.ts";
+import { canSeePii, pii } from "./pii.ts";
 import { geoZones } from "./reference.resolver.ts";
 import {
   addGroupMember,
@@ -29,6 +30,7 @@ import {
 } from "./registrant.service.ts";
 import {
   AddGroupMemberInput,
+  Document,
   CreateRegistrantArgs,
   EndGroupMembershipInput,
   FinancialAddress,
@@ -53,6 +55,7 @@ function createLoaders(ctx: RequestContext) {
     financialAddresses: new DataLoader((ids: readonly string[]) => detailsOf(ctx, "financialAddresses", ids)),
     memberships: new DataLoader((ids: readonly string[]) => membershipsOf(ctx, "individualId", ids)),
     members: new DataLoader((ids: readonly string[]) => membershipsOf(ctx, "groupId", ids)),
+    documents: new DataLoader((ids: readonly string[]) => documentsOf(ctx, ids)),
     zones: new DataLoader(async (ids: readonly string[]) => {
       const zones = await geoZones.find(ctx, { perPage: 500, filter: { ids: [...ids] } });
       return ids.map((id) => zones.find((z) => z.id === id) ?? null);
@@ -175,6 +178,19 @@ export class RegistrantResolver {
       msisdn: pii(ctx, a.msisdn),
       fa: pii(ctx, a.fa),
     }));
+  }
+
+  @FieldResolver(() => [Document], {
+    description: "Attached documents, newest first (empty without access to personal data); download at /documents/{id}/content",
+  })
+  async documents(@Ctx() ctx: RequestContext, @Root() r: Registrant) {
+    return canSeePii(ctx) ? load(ctx).documents.load(r.id) : [];
+  }
+
+  @Authorized(REGISTRY_WRITERS)
+  @Mutation(() => Document, { description: "Removes a document from a registrant (the file is kept for the audit trail)" })
+  deleteDocument(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs) {
+    return deleteDocument(ctx, id);
   }
 
   @FieldResolver(() => [GroupMembership], { description: "Groups this individual belongs or belonged to" })

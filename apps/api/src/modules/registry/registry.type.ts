@@ -737,3 +737,23 @@ export class EndGroupMembershipInput {
   @Matches(DATE, { message: "endDate must be YYYY-MM-DD" })
   endDate?: string;
 }
+
+@ObjectType({ description: "A document attached to a registrant" })
+export class Document {
+  @Field(() => ID, { description: "Unique id" })
+  id!: string;
+  @Field(() => ID, { description: "The registrant" })
+  registrantId!: string;
+  @Field(() => String, { description: "ID_CARD, BIRTH_CERTIFICATE, PHOTO, PROOF_OF_ADDRESS or OTHER" })
+  type!: string;
+  @Field(() => String, { nullable: true, description: "Note about the document" })
+  description!: string | null;
+  @Field(() => String, { description: "Original file name" })
+  fileName!: string;
+  @Field(() => String, { description: "Media type" })
+  contentType!: string;
+  @Field(() => Int, { description: "Size in bytes" })
+  byteSize!: number;
+  @Field(() => Date, { description: "When it was attached" })
+  createdAt!: Date;
+}

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "./harness.ts";
+
+let h: Harness;
+let registrar: string;
+
+function luhn(digits: string): string {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return digits + String((10 - (sum % 10)) % 10);
+}
+
+const GROUPS = [
+  "household_id,name,gaz_large,gaz_small,address,roof_material,has_electricity,monthly_income",
+  'HH-T-1,Imani household,NAI,NAI-KIB,"Plot 1, Kibera",tin,true,1200',
+  "HH-T-2,Baraka household,,KSM-NYA,,thatch,no,800",
+  "HH-T-3,Broken household,NAI,MSA-LIK,,glass,maybe,lots",
+  "HH-T-1,Twice household,NAI,,,tin,true,1",
+].join("\n");
+
+const id1 = luhn("770000001");
+const id2 = luhn("770000002");
+const badId = id1.slice(0, -1) + String((Number(id1.at(-1)) + 1) % 10);
+const PEOPLE = [
+  "individual_id,household_id,member_kind,given_name,family_name,birth_date,sex,national_id,phone,disability",
+  `IND-T-1,HH-T-1,head,Imani,Otieno,1980-02-03,female,${id1},+254 712 000 001,false`,
+  `IND-T-2,HH-T-1,child,Tumaini,Otieno,2015-07-08,m,,,`,
+  `IND-T-3,HH-T-1,head,Second,Head,1979-01-01,male,${id2},,`,
+  `IND-T-4,HH-T-9,child,No,Household,2016-01-01,female,,,`,
+  `IND-T-5,HH-T-2,head,Bad,Id,1975-13-40,female,${badId},0712,`,
+].join("\n");
+
+async function runImport(content: string, params: Record<string, unknown>) {
+  const upload = await h.upload(registrar, "upload.csv", content);
+  expect(upload.status).toBe(201);
+  const started = await h.gql<{ startJob: { id: string } }>(
+    "mutation ($input: StartJobInput!) { startJob(input: $input) { id } }",
+    { input: { type: "REGISTRY_IMPORT", params: { fileId: upload.body.id, ...params } } },
+    registrar,
+  );
+  expect(started.errors).toBeUndefined();
+  await h.worker.drain();
+  const job = await h.gql<{ job: { state: string; result: Record<string, unknown>; error: string | null; outputUrl: string | null } }>(
+    "query ($id: ID!) { job(id: $id) { state result error outputUrl } }",
+    { id: started.data!.startJob.id },
+    registrar,
+  );
+  return { id: started.data!.startJob.id, ...job.data!.job };
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  registrar = await h.userToken("registrar");
+});
+afterAll(() => h?.close());
+
+describe("registry import", () => {
+  it("imports valid groups, rejects bad rows with line, column and reason", async () => {
+    const job = await runImport(GROUPS, { entity: "GROUP", mapping: { household_id: "external_id" } });
+    expect(job.state).toBe("SUCCEEDED");
+    expect(job.result).toMatchObject({ rows: 4, rejected: 2, inserted: 2, updated: 0, unchanged: 0 });
+    const errors = await h.sql<{ line: number; column: string; message: string }>(
+      'SELECT line, "column", message FROM import_error WHERE job_id = $1 ORDER BY line, "column"',
+      [job.id],
+    );
+    expect(errors.map((e) => `${e.line} ${e.column}`)).toEqual([
+      "4 gaz_small",
+      "4 has_electricity",
+      "4 monthly_income",
+      "4 roof_material",
+      "5 household_id",
+    ]);
+    const [imani] = await h.sql<{ attributes: unknown; address_text: string; gaz_large_id: string }>(
+      "SELECT attributes, address_text, gaz_large_id FROM registrant WHERE external_id = 'HH-T-1'",
+    );
+    expect(imani?.attributes).toEqual({ roof_material: "tin", has_electricity: true, monthly_income: 1200 });
+    expect(imani?.address_text).toBe("Plot 1, Kibera");
+    // The zone of a household given only its GAZ-small code is completed from it.
+    const [baraka] = await h.sql<{ large: string }>(
+      "SELECT z.code AS large FROM registrant r JOIN geo_zone z ON z.id = r.gaz_large_id WHERE r.external_id = 'HH-T-2'",
+    );
+    expect(baraka?.large).toBe("KSM");
+    const report = await fetch(new URL(job.outputUrl!, h.url), { headers: { authorization: `Bearer ${registrar}` } });
+    expect((await report.text()).split("\n")[0]).toBe("line,column,message");
+  });
+
+  it("imports individuals with identifiers, phones and household memberships", async () => {
+    const job = await runImport(PEOPLE, { entity: "INDIVIDUAL", mapping: { individual_id: "external_id", household_id: "group_external_id", member_kind: "membership_kind" } });
+    expect(job.state).toBe("SUCCEEDED");
+    expect(job.result).toMatchObject({ rows: 5, inserted: 2, rejected: 3 });
+    const errors = await h.sql<{ line: number; column: string }>('SELECT line, "column" FROM import_error WHERE job_id = $1 ORDER BY line, "column"', [job.id]);
+    expect(errors.map((e) => `${e.line} ${e.column}`)).toEqual([
+      "4 member_kind", // a second head
+      "5 household_id", // no such household
+      "6 birth_date",
+      "6 national_id",
+      "6 phone",
+    ]);
+    const members = await h.sql<{ name: string; kind: string }>(
+      `SELECT i.name, k.code AS kind FROM group_membership m JOIN registrant i ON i.id = m.individual_id
+         JOIN registrant g ON g.id = m.group_id JOIN membership_kind k ON k.id = m.kind_id
+        WHERE g.external_id = 'HH-T-1' ORDER BY i.name`,
+    );
+    expect(members).toEqual([
+      { name: "Imani Otieno", kind: "HEAD" },
+      { name: "Tumaini Otieno", kind: "CHILD" },
+    ]);
+    const [imani] = await h.sql<{ value: string; e164: string; sex: string }>(
+      `SELECT ri.value, p.e164, r.sex FROM registrant r JOIN registrant_identifier ri ON ri.registrant_id = r.id
+         JOIN phone p ON p.registrant_id = r.id WHERE r.external_id = 'IND-T-1'`,
+    );
+    expect(imani).toEqual({ value: id1, e164: "+254712000001", sex: "FEMALE" });
+  });
+
+  it("changes nothing when the same file is imported again", async () => {
+    const before = await h.sql("SELECT id, version, updated_at FROM registrant WHERE external_id LIKE 'IND-T-%' OR external_id LIKE 'HH-T-%' ORDER BY id");
+    const counts = () => h.sql("SELECT (SELECT count(*) FROM registrant_identifier) AS i, (SELECT count(*) FROM phone) AS p, (SELECT count(*) FROM group_membership) AS m");
+    const detailCounts = await counts();
+    const job = await runImport(PEOPLE, { entity: "INDIVIDUAL", mapping: { individual_id: "external_id", household_id: "group_external_id", member_kind: "membership_kind" } });
+    expect(job.result).toMatchObject({ rows: 5, inserted: 0, updated: 0, unchanged: 2, rejected: 3 });
+    expect(await h.sql("SELECT id, version, updated_at FROM registrant WHERE external_id LIKE 'IND-T-%' OR external_id LIKE 'HH-T-%' ORDER BY id")).toEqual(before);
+    expect(await counts()).toEqual(detailCounts);
+  });
+
+  it("updates only what changed, and merges nothing with allOrNothing when a row is rejected", async () => {
+    const fixed = PEOPLE.replace("Tumaini,Otieno", "Tumaini,Otieno-Baraka");
+    const strict = await runImport(fixed, { entity: "INDIVIDUAL", allOrNothing: true, mapping: { individual_id: "external_id", household_id: "group_external_id", member_kind: "membership_kind" } });
+    expect(strict.result).toMatchObject({ merged: false, inserted: 0, updated: 0 });
+    expect((await h.sql<{ name: string }>("SELECT name FROM registrant WHERE external_id = 'IND-T-2'"))[0]?.name).toBe("Tumaini Otieno");
+    const lenient = await runImport(fixed, { entity: "INDIVIDUAL", mapping: { individual_id: "external_id", household_id: "group_external_id", member_kind: "membership_kind" } });
+    expect(lenient.result).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    const [row] = await h.sql<{ name: string; version: number }>("SELECT name, version FROM registrant WHERE external_id = 'IND-T-2'");
+    expect(row).toEqual({ name: "Tumaini Otieno-Baraka", version: 2 });
+  });
+
+  it("fails the job with a clear message when columns cannot be mapped", async () => {
+    const job = await runImport("name,colour\nX,red", { entity: "GROUP" });
+    expect(job.state).toBe("FAILED");
+    expect(job.error).toMatch(/external_id/);
+  });
+
+  it("refuses uploads from roles that cannot import, and files of other departments", async () => {
+    const viewerUpload = await h.upload(await h.userToken("viewer"), "x.csv", "a\n1");
+    expect(viewerUpload.status).toBe(403);
+    const wrongType = await h.upload(registrar, "x.exe", "MZ", "application/x-msdownload");
+    expect(wrongType.status).toBe(400);
+    const upload = await h.upload(registrar, "x.csv", GROUPS);
+    const other = await h.userToken("other-admin");
+    const started = await h.gql<{ startJob: { id: string } }>(
+      "mutation ($input: StartJobInput!) { startJob(input: $input) { id } }",
+      { input: { type: "REGISTRY_IMPORT", params: { fileId: upload.body.id, entity: "GROUP", mapping: { household_id: "external_id" } } } },
+      other,
+    );
+    await h.worker.drain();
+    const job = await h.gql<{ job: { state: string; error: string } }>("query ($id: ID!) { job(id: $id) { state error } }", { id: started.data!.startJob.id }, other);
+    expect(job.data?.job.state).toBe("FAILED");
+    expect(job.data?.job.error).toMatch(/not found/);
+  });
+});
+
+describe("registry export", () => {
+  it("exports the filtered registry as CSV with identifiers and zones", async () => {
+    const started = await h.gql<{ startJob: { id: string } }>(
+      "mutation ($input: StartJobInput!) { startJob(input: $input) { id } }",
+      { input: { type: "REGISTRY_EXPORT", params: { kind: "INDIVIDUAL", age_gte: 18 } } },
+      registrar,
+    );
+    expect(started.errors).toBeUndefined();
+    await h.worker.drain();
+    const job = await h.gql<{ job: { state: string; result: { rows: number }; outputUrl: string } }>(
+      "query ($id: ID!) { job(id: $id) { state result outputUrl } }",
+      { id: started.data!.startJob.id },
+      registrar,
+    );
+    expect(job.data?.job.state).toBe("SUCCEEDED");
+    const [{ n }] = (await h.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM registrant WHERE kind = 'INDIVIDUAL' AND birth_date <= current_date - interval '18 years'",
+    )) as [{ n: number }];
+    expect(job.data?.job.result.rows).toBe(n);
+    const csv = await (await fetch(new URL(job.data!.job.outputUrl, h.url), { headers: { authorization: `Bearer ${registrar}` } })).text();
+    const lines = csv.trim().split("\n");
+    expect(lines).toHaveLength(n + 1);
+    expect(lines[0]).toMatch(/^id,external_id,kind,name,.*,identifiers,phones,attributes$/);
+    expect(csv).toMatch(/NATIONAL_ID:\d{10}/);
+  });
+
+  it("is not available to viewers", async () => {
+    const res = await h.gql(
+      "mutation ($input: StartJobInput!) { startJob(input: $input) { id } }",
+      { input: { type: "REGISTRY_EXPORT", params: {} } },
+      await h.userToken("viewer"),
+    );
+    expect(res.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+});
