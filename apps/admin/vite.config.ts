@@ -53,9 +53,10 @@ export default defineConfig({
             { name: "mui", test: /node_modules[\\/](@mui|@emotion)[\\/]/, priority: 30 },
             {
               name: "react-admin",
-              test: /node_modules[\\/](react-admin|ra-core|ra-ui-materialui|ra-data-graphql[^\\/]*|react-hook-form|@tanstack|react-router[^\\/]*|lodash)[\\/]/,
+              test: /node_modules[\\/](react-admin|ra-core|ra-ui-materialui|ra-data-graphql[^\\/]*|react-hook-form|@tanstack|lodash)[\\/]/,
               priority: 20,
             },
+            { name: "router", test: /node_modules[\\/](react-router[^\\/]*)[\\/]/, priority: 21 },
             {
               name: "graphql",
               test: /node_modules[\\/](@apollo|graphql|graphql-tag|graphql-ast-types-browser|@wry|optimism|rehackt)[\\/]/,

@@ -7,9 +7,14 @@ import { Dashboard } from "./dashboard/Dashboard";
 import { createDataProvider } from "./dataProvider";
 import { createI18nProvider } from "./i18n";
 import { Layout } from "./layout/Layout";
+import { attributeDefinitions } from "./resources/AttributeDefinition";
 import { auditEvents } from "./resources/AuditEvent";
 import { DEPARTMENT_SETTINGS_PATH, DepartmentSettings, departments } from "./resources/Department";
+import { geoZones } from "./resources/GeoZone";
+import { idTypes } from "./resources/IdType";
 import { jobs } from "./resources/Job";
+import { membershipKinds } from "./resources/MembershipKind";
+import { registrants } from "./resources/Registrant";
 import { userProfiles } from "./resources/UserProfile";
 
 // react-admin's default router is react-router; its <Route> comes through the router provider.
@@ -38,6 +43,11 @@ export const App = ({ config, session, client }: AppProps) => {
           requireAuth
           disableTelemetry
         >
+          <Resource name="Registrant" {...registrants} />
+          <Resource name="GeoZone" {...geoZones} />
+          <Resource name="IdType" {...idTypes} />
+          <Resource name="MembershipKind" {...membershipKinds} />
+          <Resource name="AttributeDefinition" {...attributeDefinitions} />
           <Resource name="AuditEvent" {...auditEvents} />
           <Resource name="Job" {...jobs} />
           <Resource name="UserProfile" {...userProfiles} />

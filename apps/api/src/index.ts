@@ -3,4 +3,6 @@ export { createApi, type RunningApi } from "./server.ts";
 export { loadEnv, type Env } from "./env.ts";
 export { createLogger } from "./logger.ts";
 export { JobWorker } from "./modules/jobs/job.worker.ts";
+export { localStorage } from "./storage/storage.ts";
+import "./modules/jobs/types/index.ts";
 export { printSchemaFile } from "./graphql/sdl.ts";

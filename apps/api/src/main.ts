@@ -8,6 +8,7 @@ import { JobWorker } from "./modules/jobs/job.worker.ts";
 import "./modules/jobs/types/index.ts";
 import { createApi } from "./server.ts";
 import { localStorage } from "./storage/storage.ts";
+import { startDataSourceScheduler } from "./modules/datasources/scheduler.ts";
 
 const env = loadEnv();
 const log = createLogger(env.LOG_LEVEL);
@@ -15,7 +16,10 @@ const db = createDb(env.DATABASE_URL);
 const stops: (() => Promise<void>)[] = [];
 
 if (process.argv.includes("--worker")) {
-  const worker = new JobWorker(db, log, { databaseUrl: env.DATABASE_URL, storage: localStorage(env.STORAGE_DIR) });
+  const worker = new JobWorker(db, log, {
+    databaseUrl: env.DATABASE_URL,
+    storage: localStorage(env.STORAGE_DIR),
+  });
   await worker.start();
   const health = express();
   health.get("/healthz", (_req, res) => {
@@ -24,6 +28,7 @@ if (process.argv.includes("--worker")) {
   const server = health.listen(env.WORKER_PORT);
   stops.push(
     () => worker.stop(),
+    startDataSourceScheduler(db, log),
     () => new Promise((r) => server.close(() => r())),
   );
 } else {

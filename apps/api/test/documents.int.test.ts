@@ -19,7 +19,11 @@ async function attach(token: string, id: string, body: string, contentType = "ap
 beforeAll(async () => {
   h = await startHarness({ env: { DOCUMENT_MAX_BYTES: "1024" } });
   registrar = await h.userToken("registrar");
-  registrantId = (await h.sql<{ id: string }>("SELECT id FROM registrant WHERE kind = 'INDIVIDUAL' ORDER BY external_id LIMIT 1"))[0]!.id;
+  registrantId = (
+    await h.sql<{ id: string }>(
+      "SELECT id FROM registrant WHERE kind = 'INDIVIDUAL' ORDER BY external_id LIMIT 1",
+    )
+  )[0]!.id;
 });
 afterAll(() => h?.close());
 
@@ -27,17 +31,26 @@ describe("documents", () => {
   it("attaches a document, lists it on the registrant and serves its content", async () => {
     const attached = await attach(registrar, registrantId, PDF);
     expect(attached.status).toBe(201);
-    const docs = await h.gql<{ registrant: { documents: { id: string; type: string; fileName: string; byteSize: number }[] } }>(
+    const docs = await h.gql<{
+      registrant: { documents: { id: string; type: string; fileName: string; byteSize: number }[] };
+    }>(
       "query ($id: ID!) { registrant(id: $id) { documents { id type fileName byteSize } } }",
       { id: registrantId },
       registrar,
     );
-    expect(docs.data?.registrant.documents).toEqual([{ id: attached.body.id, type: "ID_CARD", fileName: "id-card.pdf", byteSize: PDF.length }]);
-    const content = await fetch(`${h.url}/documents/${attached.body.id}/content`, { headers: { authorization: `Bearer ${registrar}` } });
+    expect(docs.data?.registrant.documents).toEqual([
+      { id: attached.body.id, type: "ID_CARD", fileName: "id-card.pdf", byteSize: PDF.length },
+    ]);
+    const content = await fetch(`${h.url}/documents/${attached.body.id}/content`, {
+      headers: { authorization: `Bearer ${registrar}` },
+    });
     expect(content.status).toBe(200);
     expect(content.headers.get("content-type")).toBe("application/pdf");
     expect(await content.text()).toBe(PDF);
-    const [event] = await h.sql<{ action: string }>("SELECT action FROM audit_event WHERE action = 'document.attached' AND entity_id = $1", [registrantId]);
+    const [event] = await h.sql<{ action: string }>(
+      "SELECT action FROM audit_event WHERE action = 'document.attached' AND entity_id = $1",
+      [registrantId],
+    );
     expect(event?.action).toBe("document.attached");
   });
 
@@ -52,19 +65,45 @@ describe("documents", () => {
   it("hides documents from viewers and other departments", async () => {
     const { body } = await attach(registrar, registrantId, PDF);
     const viewer = await h.userToken("viewer");
-    const list = await h.gql<{ registrant: { documents: unknown[] } }>("query ($id: ID!) { registrant(id: $id) { documents { id } } }", { id: registrantId }, viewer);
+    const list = await h.gql<{ registrant: { documents: unknown[] } }>(
+      "query ($id: ID!) { registrant(id: $id) { documents { id } } }",
+      { id: registrantId },
+      viewer,
+    );
     expect(list.data?.registrant.documents).toEqual([]);
-    expect((await fetch(`${h.url}/documents/${body.id}/content`, { headers: { authorization: `Bearer ${viewer}` } })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${h.url}/documents/${body.id}/content`, {
+          headers: { authorization: `Bearer ${viewer}` },
+        })
+      ).status,
+    ).toBe(403);
     const other = await h.userToken("other-admin");
-    expect((await fetch(`${h.url}/documents/${body.id}/content`, { headers: { authorization: `Bearer ${other}` } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${h.url}/documents/${body.id}/content`, {
+          headers: { authorization: `Bearer ${other}` },
+        })
+      ).status,
+    ).toBe(404);
     expect((await attach(other, registrantId, PDF)).status).toBe(404);
   });
 
   it("removes a document and audits it", async () => {
     const { body } = await attach(registrar, registrantId, PDF);
-    const removed = await h.gql("mutation ($id: ID!) { deleteDocument(id: $id) { id } }", { id: body.id }, registrar);
+    const removed = await h.gql(
+      "mutation ($id: ID!) { deleteDocument(id: $id) { id } }",
+      { id: body.id },
+      registrar,
+    );
     expect(removed.errors).toBeUndefined();
-    expect((await fetch(`${h.url}/documents/${body.id}/content`, { headers: { authorization: `Bearer ${registrar}` } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${h.url}/documents/${body.id}/content`, {
+          headers: { authorization: `Bearer ${registrar}` },
+        })
+      ).status,
+    ).toBe(404);
     const events = await h.sql("SELECT 1 FROM audit_event WHERE action = 'document.removed'");
     expect(events).toHaveLength(1);
   });

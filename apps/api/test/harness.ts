@@ -27,7 +27,12 @@ export interface Harness {
   url: string;
   worker: JobWorker;
   /** Uploads a file through POST /files. */
-  upload(token: string, fileName: string, content: string, contentType?: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  upload(
+    token: string,
+    fileName: string,
+    content: string,
+    contentType?: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   clientToken(clientId: string, secret: string): Promise<string>;
   userToken(username: string, password?: string): Promise<string>;
   gql<T = Record<string, unknown>>(
@@ -58,7 +63,11 @@ export async function startHarness(
   const db = createDb(database.appUrl, { max: 5 });
   const api = await createApi({ env, db, log });
   const running = await api.listen(0, "127.0.0.1");
-  const worker = new JobWorker(db, log, { databaseUrl: database.appUrl, storage: localStorage(env.STORAGE_DIR), listen: false });
+  const worker = new JobWorker(db, log, {
+    databaseUrl: database.appUrl,
+    storage: localStorage(env.STORAGE_DIR),
+    listen: false,
+  });
   const tokens = new Map<string, string>();
 
   return {
@@ -104,7 +113,11 @@ export async function startHarness(
     async upload(token, fileName, content, contentType = "text/csv") {
       const res = await fetch(`${running.url}/files?purpose=IMPORT`, {
         method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": contentType, "x-file-name": encodeURIComponent(fileName) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          "content-type": contentType,
+          "x-file-name": encodeURIComponent(fileName),
+        },
         body: content,
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };

@@ -47,7 +47,9 @@ async function runImport(content: string, params: Record<string, unknown>) {
   );
   expect(started.errors).toBeUndefined();
   await h.worker.drain();
-  const job = await h.gql<{ job: { state: string; result: Record<string, unknown>; error: string | null; outputUrl: string | null } }>(
+  const job = await h.gql<{
+    job: { state: string; result: Record<string, unknown>; error: string | null; outputUrl: string | null };
+  }>(
     "query ($id: ID!) { job(id: $id) { state result error outputUrl } }",
     { id: started.data!.startJob.id },
     registrar,
@@ -87,15 +89,27 @@ describe("registry import", () => {
       "SELECT z.code AS large FROM registrant r JOIN geo_zone z ON z.id = r.gaz_large_id WHERE r.external_id = 'HH-T-2'",
     );
     expect(baraka?.large).toBe("KSM");
-    const report = await fetch(new URL(job.outputUrl!, h.url), { headers: { authorization: `Bearer ${registrar}` } });
+    const report = await fetch(new URL(job.outputUrl!, h.url), {
+      headers: { authorization: `Bearer ${registrar}` },
+    });
     expect((await report.text()).split("\n")[0]).toBe("line,column,message");
   });
 
   it("imports individuals with identifiers, phones and household memberships", async () => {
-    const job = await runImport(PEOPLE, { entity: "INDIVIDUAL", mapping: { individual_id: "external_id", household_id: "group_external_id", member_kind: "membership_kind" } });
+    const job = await runImport(PEOPLE, {
+      entity: "INDIVIDUAL",
+      mapping: {
+        individual_id: "external_id",
+        household_id: "group_external_id",
+        member_kind: "membership_kind",
+      },
+    });
     expect(job.state).toBe("SUCCEEDED");
     expect(job.result).toMatchObject({ rows: 5, inserted: 2, rejected: 3 });
-    const errors = await h.sql<{ line: number; column: string }>('SELECT line, "column" FROM import_error WHERE job_id = $1 ORDER BY line, "column"', [job.id]);
+    const errors = await h.sql<{ line: number; column: string }>(
+      'SELECT line, "column" FROM import_error WHERE job_id = $1 ORDER BY line, "column"',
+      [job.id],
+    );
     expect(errors.map((e) => `${e.line} ${e.column}`)).toEqual([
       "4 member_kind", // a second head
       "5 household_id", // no such household
@@ -120,23 +134,58 @@ describe("registry import", () => {
   });
 
   it("changes nothing when the same file is imported again", async () => {
-    const before = await h.sql("SELECT id, version, updated_at FROM registrant WHERE external_id LIKE 'IND-T-%' OR external_id LIKE 'HH-T-%' ORDER BY id");
-    const counts = () => h.sql("SELECT (SELECT count(*) FROM registrant_identifier) AS i, (SELECT count(*) FROM phone) AS p, (SELECT count(*) FROM group_membership) AS m");
+    const before = await h.sql(
+      "SELECT id, version, updated_at FROM registrant WHERE external_id LIKE 'IND-T-%' OR external_id LIKE 'HH-T-%' ORDER BY id",
+    );
+    const counts = () =>
+      h.sql(
+        "SELECT (SELECT count(*) FROM registrant_identifier) AS i, (SELECT count(*) FROM phone) AS p, (SELECT count(*) FROM group_membership) AS m",
+      );
     const detailCounts = await counts();
-    const job = await runImport(PEOPLE, { entity: "INDIVIDUAL", mapping: { individual_id: "external_id", household_id: "group_external_id", member_kind: "membership_kind" } });
+    const job = await runImport(PEOPLE, {
+      entity: "INDIVIDUAL",
+      mapping: {
+        individual_id: "external_id",
+        household_id: "group_external_id",
+        member_kind: "membership_kind",
+      },
+    });
     expect(job.result).toMatchObject({ rows: 5, inserted: 0, updated: 0, unchanged: 2, rejected: 3 });
-    expect(await h.sql("SELECT id, version, updated_at FROM registrant WHERE external_id LIKE 'IND-T-%' OR external_id LIKE 'HH-T-%' ORDER BY id")).toEqual(before);
+    expect(
+      await h.sql(
+        "SELECT id, version, updated_at FROM registrant WHERE external_id LIKE 'IND-T-%' OR external_id LIKE 'HH-T-%' ORDER BY id",
+      ),
+    ).toEqual(before);
     expect(await counts()).toEqual(detailCounts);
   });
 
   it("updates only what changed, and merges nothing with allOrNothing when a row is rejected", async () => {
     const fixed = PEOPLE.replace("Tumaini,Otieno", "Tumaini,Otieno-Baraka");
-    const strict = await runImport(fixed, { entity: "INDIVIDUAL", allOrNothing: true, mapping: { individual_id: "external_id", household_id: "group_external_id", member_kind: "membership_kind" } });
+    const strict = await runImport(fixed, {
+      entity: "INDIVIDUAL",
+      allOrNothing: true,
+      mapping: {
+        individual_id: "external_id",
+        household_id: "group_external_id",
+        member_kind: "membership_kind",
+      },
+    });
     expect(strict.result).toMatchObject({ merged: false, inserted: 0, updated: 0 });
-    expect((await h.sql<{ name: string }>("SELECT name FROM registrant WHERE external_id = 'IND-T-2'"))[0]?.name).toBe("Tumaini Otieno");
-    const lenient = await runImport(fixed, { entity: "INDIVIDUAL", mapping: { individual_id: "external_id", household_id: "group_external_id", member_kind: "membership_kind" } });
+    expect(
+      (await h.sql<{ name: string }>("SELECT name FROM registrant WHERE external_id = 'IND-T-2'"))[0]?.name,
+    ).toBe("Tumaini Otieno");
+    const lenient = await runImport(fixed, {
+      entity: "INDIVIDUAL",
+      mapping: {
+        individual_id: "external_id",
+        household_id: "group_external_id",
+        member_kind: "membership_kind",
+      },
+    });
     expect(lenient.result).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
-    const [row] = await h.sql<{ name: string; version: number }>("SELECT name, version FROM registrant WHERE external_id = 'IND-T-2'");
+    const [row] = await h.sql<{ name: string; version: number }>(
+      "SELECT name, version FROM registrant WHERE external_id = 'IND-T-2'",
+    );
     expect(row).toEqual({ name: "Tumaini Otieno-Baraka", version: 2 });
   });
 
@@ -155,11 +204,20 @@ describe("registry import", () => {
     const other = await h.userToken("other-admin");
     const started = await h.gql<{ startJob: { id: string } }>(
       "mutation ($input: StartJobInput!) { startJob(input: $input) { id } }",
-      { input: { type: "REGISTRY_IMPORT", params: { fileId: upload.body.id, entity: "GROUP", mapping: { household_id: "external_id" } } } },
+      {
+        input: {
+          type: "REGISTRY_IMPORT",
+          params: { fileId: upload.body.id, entity: "GROUP", mapping: { household_id: "external_id" } },
+        },
+      },
       other,
     );
     await h.worker.drain();
-    const job = await h.gql<{ job: { state: string; error: string } }>("query ($id: ID!) { job(id: $id) { state error } }", { id: started.data!.startJob.id }, other);
+    const job = await h.gql<{ job: { state: string; error: string } }>(
+      "query ($id: ID!) { job(id: $id) { state error } }",
+      { id: started.data!.startJob.id },
+      other,
+    );
     expect(job.data?.job.state).toBe("FAILED");
     expect(job.data?.job.error).toMatch(/not found/);
   });
@@ -184,7 +242,11 @@ describe("registry export", () => {
       "SELECT count(*)::int AS n FROM registrant WHERE kind = 'INDIVIDUAL' AND birth_date <= current_date - interval '18 years'",
     )) as [{ n: number }];
     expect(job.data?.job.result.rows).toBe(n);
-    const csv = await (await fetch(new URL(job.data!.job.outputUrl, h.url), { headers: { authorization: `Bearer ${registrar}` } })).text();
+    const csv = await (
+      await fetch(new URL(job.data!.job.outputUrl, h.url), {
+        headers: { authorization: `Bearer ${registrar}` },
+      })
+    ).text();
     const lines = csv.trim().split("\n");
     expect(lines).toHaveLength(n + 1);
     expect(lines[0]).toMatch(/^id,external_id,kind,name,.*,identifiers,phones,attributes$/);

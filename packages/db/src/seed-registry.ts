@@ -294,6 +294,21 @@ async function seedHouseholds(c: pg.ClientBase, tenantId: string): Promise<void>
   );
 }
 
+/**
+ * The four deduplication rules of a department, as the API's DEFAULT_RULES:
+ * identifier, phone and financial address enabled, and similar name with the same
+ * birth date (threshold 0.6, 0 days). Existing rules are left as they are.
+ */
+export async function seedDedupRules(c: pg.ClientBase, tenantId: string): Promise<void> {
+  await c.query(
+    `INSERT INTO dedup_rule (id, tenant_id, kind, enabled, name_threshold, birth_date_days)
+     SELECT gen_random_uuid(), $1, k::"DedupRuleKind", true, 0.6, 0
+       FROM unnest(ARRAY['SAME_IDENTIFIER', 'SAME_PHONE', 'SAME_FINANCIAL_ADDRESS', 'SIMILAR_NAME_BIRTH_DATE']) AS k
+     ON CONFLICT (tenant_id, kind) DO NOTHING`,
+    [tenantId],
+  );
+}
+
 /** Seeds the registry of every department (inside one transaction per department). */
 export async function seedRegistry(c: pg.ClientBase): Promise<void> {
   const { rows } = await c.query<{ id: string; code: string }>(
@@ -304,6 +319,7 @@ export async function seedRegistry(c: pg.ClientBase): Promise<void> {
     try {
       await c.query("SELECT set_config('app.tenant_id', $1, true)", [d.id]);
       await seedReference(c, d.id);
+      await seedDedupRules(c, d.id);
       if (d.code === "demo") await seedHouseholds(c, d.id);
       await c.query("COMMIT");
     } catch (error) {

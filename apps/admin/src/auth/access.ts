@@ -49,6 +49,30 @@ export const accessRules: Readonly<Record<string, readonly Rule[]>> = {
   Job: [{ roles: ANYONE, actions: ["list", "show", "cancel", "download"] }],
   UserProfile: [{ roles: ["admin"], actions: ["list", "show"] }],
   Department: [{ roles: ["admin"], actions: ["show", "edit"] }],
+  // The registry: everyone reads (the API masks personal data for viewers); registrars
+  // and admins register and change registrants and group memberships. No delete.
+  Registrant: [
+    { roles: ANYONE, actions: ["list", "show"] },
+    { roles: ["admin", "registrar"], actions: ["create", "edit"] },
+  ],
+  // Reference data of the registry: readable by all, kept by admins (zones also by
+  // program managers).
+  GeoZone: [
+    { roles: ANYONE, actions: ["list", "show"] },
+    { roles: ["admin", "program_manager"], actions: ["create", "edit", "delete"] },
+  ],
+  IdType: [
+    { roles: ANYONE, actions: ["list", "show"] },
+    { roles: ["admin"], actions: ["create", "edit", "delete"] },
+  ],
+  MembershipKind: [
+    { roles: ANYONE, actions: ["list", "show"] },
+    { roles: ["admin"], actions: ["create", "edit", "delete"] },
+  ],
+  AttributeDefinition: [
+    { roles: ANYONE, actions: ["list", "show"] },
+    { roles: ["admin"], actions: ["create", "edit", "delete"] },
+  ],
 };
 
 /** Pure decision used by `authProvider.canAccess`; unknown resources/actions are denied. */

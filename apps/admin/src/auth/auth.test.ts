@@ -52,6 +52,27 @@ describe("access rules", () => {
     expect(canAccess(["program_manager"], "Department", "edit")).toBe(false);
   });
 
+  it("lets everyone read the registry and registrars and admins change registrants", () => {
+    expect(canAccess(["viewer"], "Registrant", "list")).toBe(true);
+    expect(canAccess(["finance"], "Registrant", "show")).toBe(true);
+    expect(canAccess(["registrar"], "Registrant", "create")).toBe(true);
+    expect(canAccess(["admin"], "Registrant", "edit")).toBe(true);
+    expect(canAccess(["viewer"], "Registrant", "edit")).toBe(false);
+    expect(canAccess(["program-manager"], "Registrant", "create")).toBe(false);
+    expect(canAccess(["admin"], "Registrant", "delete")).toBe(false);
+  });
+
+  it("keeps reference data with admins, zones also with program managers", () => {
+    for (const resource of ["GeoZone", "IdType", "MembershipKind", "AttributeDefinition"]) {
+      expect(canAccess(["viewer"], resource, "list"), resource).toBe(true);
+      expect(canAccess(["registrar"], resource, "edit"), resource).toBe(false);
+      expect(canAccess(["admin"], resource, "create"), resource).toBe(true);
+      expect(canAccess(["admin"], resource, "delete"), resource).toBe(true);
+    }
+    expect(canAccess(["program-manager"], "GeoZone", "edit")).toBe(true);
+    expect(canAccess(["program-manager"], "IdType", "edit")).toBe(false);
+  });
+
   it("denies what is not listed (read-only resources, unknown resources)", () => {
     expect(canAccess(["admin"], "AuditEvent", "delete")).toBe(false);
     expect(canAccess(["admin"], "AuditEvent", "edit")).toBe(false);

@@ -2,7 +2,7 @@ import { useQuery } from "@apollo/client";
 import { Alert, Box, Card, CardContent, Stack, Typography } from "@mui/material";
 import { Title, useGetIdentity, usePermissions, useTranslate } from "react-admin";
 import { appRolesOf } from "../auth/access";
-import { DASHBOARD_STATS } from "../dataProvider/operations";
+import { DASHBOARD_STATS, REGISTRY_COUNTS } from "../dataProvider/operations";
 import { StatCard } from "./StatCard";
 import { useFormatDateTime } from "./useFormatDateTime";
 
@@ -39,6 +39,11 @@ export const Dashboard = () => {
     pollInterval: POLL_INTERVAL_MS,
   });
   const stats = data?.dashboardStats;
+  // Registry counts: server-side counts of the registrant list (dashboardStats has none yet).
+  const registry = useQuery(REGISTRY_COUNTS, {
+    fetchPolicy: "cache-and-network",
+    pollInterval: POLL_INTERVAL_MS,
+  });
 
   return (
     <Stack spacing={3} sx={{ mt: 2 }}>
@@ -57,6 +62,16 @@ export const Dashboard = () => {
         aria-busy={loading && !stats}
         sx={{ display: "grid", gap: 2, gridTemplateColumns: "repeat(auto-fill, minmax(200px, 1fr))" }}
       >
+        <StatCard
+          testId="individuals"
+          label="app.dashboard.stats.individuals"
+          value={registry.error ? translate("app.json.empty") : registry.data?.individuals.count}
+        />
+        <StatCard
+          testId="groups"
+          label="app.dashboard.stats.groups"
+          value={registry.error ? translate("app.json.empty") : registry.data?.groups.count}
+        />
         <StatCard
           testId="auditEventsToday"
           label="app.dashboard.stats.auditEventsToday"

@@ -5,7 +5,7 @@ import { CREATE, DELETE, GET_LIST, GET_MANY, GET_MANY_REFERENCE, GET_ONE, UPDATE
 import { describe, expect, it } from "vitest";
 import { buildQuery, introspectionOptions } from "./index";
 import { RESOURCES, listMetaQueryName, lowerFirst, operationNames, pluralise } from "./operationNames";
-import { normaliseDateRangeFilter, pickDeclaredVariables } from "./variables";
+import { normaliseDateRangeFilter, pickDeclaredVariables, pickMutationArgs } from "./variables";
 
 const name = (fetchType: string, typeName: string) => {
   const fn = operationNames[fetchType];
@@ -67,6 +67,13 @@ describe("resources from the build-time introspection", () => {
     expect(byName("UserProfile")[GET_ONE]?.name).toBe("userProfile");
     expect(byName("Department")[GET_ONE]?.name).toBe("department");
     expect(byName("Department")[UPDATE]?.name).toBe("updateDepartment");
+    expect(byName("Registrant")[GET_LIST]?.name).toBe("registrants");
+    expect(byName("Registrant")[CREATE]?.name).toBe("createRegistrant");
+    expect(byName("Registrant")[DELETE]).toBeUndefined(); // registries keep their records
+    expect(byName("GeoZone")[DELETE]?.name).toBe("deleteGeoZone");
+    expect(byName("IdType")[GET_ONE]?.name).toBe("idType");
+    expect(byName("MembershipKind")[UPDATE]?.name).toBe("updateMembershipKind");
+    expect(byName("AttributeDefinition")[GET_LIST]?.name).toBe("attributeDefinitions");
   });
 
   it("has the list meta query ra-data-graphql-simple asks for, for every listable resource", async () => {
@@ -154,6 +161,151 @@ describe("built queries", () => {
     expect(variables?.page).toBe(1);
     expect(filter.occurredAt_gte).toBe(new Date(2024, 2, 5, 0, 0, 0, 0).toISOString());
     expect(filter.occurredAt_lte).toBe(new Date(2024, 2, 5, 23, 59, 59, 999).toISOString());
+  });
+});
+
+describe("registry queries", () => {
+  /** A registrant as the data provider reads it back (sanitised by ra-data-graphql-simple). */
+  const registrant = {
+    id: "r1",
+    kind: "INDIVIDUAL",
+    name: "Amina Wanjiru",
+    givenName: "Amina",
+    familyName: "Wanjiru",
+    birthDate: "1990-04-12",
+    birthDateNotExact: false,
+    status: "ACTIVE",
+    registrationDate: "2026-01-15",
+    age: 36,
+    gazLargeId: "z-new",
+    gazLarge: { id: "z-old" },
+    "gazLarge.id": "z-old",
+    gazSmall: null,
+    tags: ["pilot"],
+    attributes: { monthly_income: 1200, version: "v2" },
+    version: 4,
+    identifiers: [
+      { id: "i1", idTypeId: "t1", value: "1234567897", status: "VALID", issuedOn: null, __typename: "X" },
+    ],
+    identifiersIds: ["i1"],
+    phones: [{ id: "p1", number: "+254712345678", e164: "+254712345678", country: "KE", isPrimary: true }],
+    financialAddresses: [
+      { id: "f1", kind: "MOBILE_WALLET", msisdn: "+254712345678", walletProvider: "mpesa", fa: "mobile:…" },
+    ],
+    members: [],
+    memberships: [{ id: "m1", groupId: "g1", individualId: "r1", kindId: "k1", startDate: "2026-01-15" }],
+    createdAt: "2026-01-15T10:00:00.000Z",
+    updatedAt: "2026-01-15T10:00:00.000Z",
+  };
+
+  it("updates a registrant with the mutation's arguments only, nested inputs pruned to their types", async () => {
+    const build = buildQuery(await resolveIntrospection());
+    const { query, variables } = build(UPDATE, "Registrant", {
+      id: "r1",
+      data: registrant,
+      previousData: registrant,
+    });
+    expect(rootFields(query)).toEqual(["updateRegistrant"]);
+    expect(variables).toEqual({
+      id: "r1",
+      name: "Amina Wanjiru",
+      givenName: "Amina",
+      familyName: "Wanjiru",
+      birthDate: "1990-04-12",
+      birthDateNotExact: false,
+      status: "ACTIVE",
+      registrationDate: "2026-01-15",
+      gazLargeId: "z-new",
+      gazSmallId: undefined,
+      tags: ["pilot"],
+      attributes: { monthly_income: 1200, version: "v2" },
+      version: 4,
+      identifiers: [{ id: "i1", idTypeId: "t1", value: "1234567897", status: "VALID", issuedOn: null }],
+      phones: [{ id: "p1", number: "+254712345678", country: "KE", isPrimary: true }],
+      financialAddresses: [
+        { id: "f1", kind: "MOBILE_WALLET", msisdn: "+254712345678", walletProvider: "mpesa" },
+      ],
+    });
+    expect(variables).not.toHaveProperty("gazSmallId");
+    const operation = parse(print(query)).definitions[0] as OperationDefinitionNode;
+    const declared = operation.variableDefinitions?.map((v) => v.variable.name.value) ?? [];
+    expect(declared).not.toContain("kind");
+    expect(declared).not.toContain("members");
+  });
+
+  it("creates a group with its members in one mutation", async () => {
+    const build = buildQuery(await resolveIntrospection());
+    const { query, variables } = build(CREATE, "Registrant", {
+      data: {
+        kind: "GROUP",
+        name: "Wanjiru household",
+        members: [{ individualId: "r1", kindId: "k1", startDate: null, name: "Amina" }],
+      },
+    });
+    expect(rootFields(query)).toEqual(["createRegistrant"]);
+    expect(variables).toEqual({
+      kind: "GROUP",
+      name: "Wanjiru household",
+      members: [{ individualId: "r1", kindId: "k1", startDate: null }],
+    });
+  });
+
+  it("filters the registry by an age range and trimmed text, dates left as days", async () => {
+    const build = buildQuery(await resolveIntrospection());
+    const { query, variables } = build(GET_LIST, "Registrant", {
+      pagination: { page: 1, perPage: 25 },
+      sort: { field: "name", order: "ASC" },
+      filter: {
+        q: " Amina Wanjru ",
+        kind: "INDIVIDUAL",
+        age_gte: 60,
+        age_lte: "18",
+        phone: "",
+        registrationDate_gte: "2026-01-01",
+      },
+    });
+    expect(rootFields(query)).toEqual(["registrants", "_registrantsMeta"]);
+    expect(variables?.filter).toEqual({
+      q: "Amina Wanjru",
+      kind: "INDIVIDUAL",
+      age_gte: 18,
+      age_lte: 60,
+      registrationDate_gte: "2026-01-01",
+    });
+  });
+
+  it("leaves react-admin's default sort by id to the API's default order", async () => {
+    const build = buildQuery(await resolveIntrospection());
+    const { variables } = build(GET_LIST, "Registrant", {
+      pagination: { page: 1, perPage: 25 },
+      sort: { field: "id", order: "DESC" },
+      filter: { q: "Amina", kind: "INDIVIDUAL" },
+    });
+    expect(variables).not.toHaveProperty("sortField");
+    expect(variables).not.toHaveProperty("sortOrder");
+    expect(variables?.filter).toEqual({ q: "Amina", kind: "INDIVIDUAL" });
+  });
+
+  it("lists zones of one level", async () => {
+    const build = buildQuery(await resolveIntrospection());
+    const { variables } = build(GET_LIST, "GeoZone", {
+      pagination: { page: 1, perPage: 25 },
+      sort: { field: "name", order: "ASC" },
+      filter: { level: "LARGE", q: "nai" },
+    });
+    expect(variables?.filter).toEqual({ level: "LARGE", q: "nai" });
+  });
+});
+
+describe("pickMutationArgs", () => {
+  it("keeps the mutation's arguments and drops embedded objects and read-only fields", () => {
+    expect(
+      pickMutationArgs({ id: "1", gazLarge: null, gazLargeId: "z", age: 3, createdAt: "x" }, [
+        "id",
+        "gazLargeId",
+      ]),
+    ).toEqual({ id: "1", gazLargeId: "z" });
+    expect(pickMutationArgs(undefined, ["id"])).toEqual({});
   });
 });
 

@@ -1,7 +1,17 @@
 import { CREATE, DELETE, GET_LIST, GET_MANY, GET_MANY_REFERENCE, GET_ONE, UPDATE } from "react-admin";
 
 /** GraphQL types exposed as react-admin resources (resource name = type name). */
-export const RESOURCES = ["AuditEvent", "Job", "UserProfile", "Department"] as const;
+export const RESOURCES = [
+  "AuditEvent",
+  "Job",
+  "UserProfile",
+  "Department",
+  "Registrant",
+  "GeoZone",
+  "IdType",
+  "MembershipKind",
+  "AttributeDefinition",
+] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
 export function lowerFirst(name: string): string {

@@ -2,8 +2,12 @@ import { gql, type TypedDocumentNode } from "@apollo/client";
 import type {
   DashboardStats,
   Department,
+  GroupMembership,
   Job,
+  ListMetadata,
+  MutationAddGroupMemberArgs,
   MutationCancelJobArgs,
+  MutationEndGroupMembershipArgs,
   MutationStartJobArgs,
   UserProfile,
   Viewer,
@@ -65,3 +69,55 @@ export const CANCEL_JOB: TypedDocumentNode<{ cancelJob: Pick<Job, "id" | "state"
       }
     }
   `;
+
+/** Registry counts for the dashboard (server-side counts of the registrant list). */
+export const REGISTRY_COUNTS: TypedDocumentNode<{
+  individuals: Pick<ListMetadata, "count">;
+  groups: Pick<ListMetadata, "count">;
+}> = gql`
+  query RegistryCounts {
+    individuals: _registrantsMeta(filter: { kind: INDIVIDUAL, status: ACTIVE }) {
+      count
+    }
+    groups: _registrantsMeta(filter: { kind: GROUP, status: ACTIVE }) {
+      count
+    }
+  }
+`;
+
+type MembershipResult = Pick<
+  GroupMembership,
+  "id" | "groupId" | "individualId" | "kindId" | "startDate" | "endDate"
+>;
+
+export const ADD_GROUP_MEMBER: TypedDocumentNode<
+  { addGroupMember: MembershipResult },
+  MutationAddGroupMemberArgs
+> = gql`
+  mutation AddGroupMember($input: AddGroupMemberInput!) {
+    addGroupMember(input: $input) {
+      id
+      groupId
+      individualId
+      kindId
+      startDate
+      endDate
+    }
+  }
+`;
+
+export const END_GROUP_MEMBERSHIP: TypedDocumentNode<
+  { endGroupMembership: MembershipResult },
+  MutationEndGroupMembershipArgs
+> = gql`
+  mutation EndGroupMembership($input: EndGroupMembershipInput!) {
+    endGroupMembership(input: $input) {
+      id
+      groupId
+      individualId
+      kindId
+      startDate
+      endDate
+    }
+  }
+`;

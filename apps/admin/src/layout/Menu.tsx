@@ -1,5 +1,6 @@
 import SettingsIcon from "@mui/icons-material/Settings";
-import { Menu as RaMenu, useCanAccess, useTranslate } from "react-admin";
+import { ListSubheader } from "@mui/material";
+import { Menu as RaMenu, useCanAccess, useSidebarState, useTranslate } from "react-admin";
 import { DEPARTMENT_SETTINGS_PATH } from "../resources/Department";
 
 /**
@@ -8,9 +9,22 @@ import { DEPARTMENT_SETTINGS_PATH } from "../resources/Department";
  */
 const asLink = { role: "link" } as const;
 
+/** A group heading of the sidebar, hidden while the sidebar is collapsed to icons. */
+const GroupHeading = ({ label }: { label: string }) => {
+  const translate = useTranslate();
+  const [open] = useSidebarState();
+  if (!open) return null;
+  return (
+    <ListSubheader component="div" disableSticky sx={{ lineHeight: 2.5, mt: 1, bgcolor: "transparent" }}>
+      {translate(label)}
+    </ListSubheader>
+  );
+};
+
 /**
- * Dashboard, then the resources the user may list (ResourceItem asks
- * authProvider.canAccess), then department settings for those who may edit it.
+ * Dashboard, the registry (registrants, then its reference data), then administration:
+ * the resources the user may list (ResourceItem asks authProvider.canAccess), and
+ * department settings for those who may edit it.
  */
 export const Menu = () => {
   const translate = useTranslate();
@@ -18,6 +32,13 @@ export const Menu = () => {
   return (
     <RaMenu component="nav" role="navigation" aria-label={translate("app.menu.label")}>
       <RaMenu.DashboardItem {...asLink} />
+      <GroupHeading label="app.menu.registry" />
+      <RaMenu.ResourceItem name="Registrant" {...asLink} />
+      <RaMenu.ResourceItem name="GeoZone" {...asLink} />
+      <RaMenu.ResourceItem name="IdType" {...asLink} />
+      <RaMenu.ResourceItem name="MembershipKind" {...asLink} />
+      <RaMenu.ResourceItem name="AttributeDefinition" {...asLink} />
+      <GroupHeading label="app.menu.administration" />
       <RaMenu.ResourceItem name="AuditEvent" {...asLink} />
       <RaMenu.ResourceItem name="Job" {...asLink} />
       <RaMenu.ResourceItem name="UserProfile" {...asLink} />

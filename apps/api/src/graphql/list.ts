@@ -36,12 +36,13 @@ export function paging<F extends string>(
   args: ListArgs,
   sortable: readonly F[],
   fallback: F,
+  defaultOrder: "ASC" | "DESC" = "DESC",
 ): { skip: number; take: number; orderBy: Partial<Record<F | "id", "asc" | "desc">>[] } {
   const field = (args.sortField ?? fallback) as F;
   if (!sortable.includes(field)) {
     throw badInput("sortField", `Cannot sort by ${field}; use one of ${sortable.join(", ")}`);
   }
-  const dir = (args.sortOrder ?? "DESC").toLowerCase() === "asc" ? "asc" : "desc";
+  const dir = (args.sortOrder ?? defaultOrder).toLowerCase() === "asc" ? "asc" : "desc";
   const take = args.perPage ?? 25;
   return {
     skip: (args.page ?? 0) * take,

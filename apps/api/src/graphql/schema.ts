@@ -4,6 +4,12 @@ import { GraphQLObjectType, GraphQLSchema } from "graphql";
 import { buildSchema, getMetadataStorage, type AuthChecker } from "type-graphql";
 import type { RequestContext } from "../context.ts";
 import { AuditEventResolver } from "../modules/audit/audit.resolver.ts";
+import {
+  DedupRuleResolver,
+  DuplicateSetResolver,
+  RegistrantMergeResolver,
+} from "../modules/dedup/dedup.resolver.ts";
+import { DataSourceRecordResolver, DataSourceResolver } from "../modules/datasources/datasource.resolver.ts";
 import { JobResolver } from "../modules/jobs/job.resolver.ts";
 import { TenancyResolver } from "../modules/tenancy/tenancy.resolver.ts";
 import {
@@ -24,6 +30,11 @@ export const resolvers = [
   MembershipKindResolver,
   AttributeDefinitionResolver,
   RegistrantResolver,
+  DedupRuleResolver,
+  DuplicateSetResolver,
+  RegistrantMergeResolver,
+  DataSourceResolver,
+  DataSourceRecordResolver,
 ] as const;
 
 /** Grants an operation when the caller's token carries one of the roles it declares. */

@@ -93,7 +93,9 @@ export function createRoutes(deps: RouteDeps): Router {
         body: req,
         maxBytes: deps.documentMaxBytes,
       });
-      res.status(201).json({ id: doc.id, type: doc.type, fileName: doc.file.fileName, byteSize: doc.file.byteSize });
+      res
+        .status(201)
+        .json({ id: doc.id, type: doc.type, fileName: doc.file.fileName, byteSize: doc.file.byteSize });
     } catch (error) {
       sendError(res, error, deps.log);
     }
@@ -107,7 +109,11 @@ export function createRoutes(deps: RouteDeps): Router {
       if (!canSeePii(ctx)) throw new AppError("FORBIDDEN", "Your roles do not give access to documents");
       if (!/^[0-9a-f-]{36}$/i.test(req.params.id)) throw new AppError("NOT_FOUND", "No such document");
       const { doc, stream } = await openDocument(ctx, deps.storage, req.params.id);
-      res.status(200).type(doc.file.contentType).attachment(doc.file.fileName).set("Cache-Control", "private, no-store");
+      res
+        .status(200)
+        .type(doc.file.contentType)
+        .attachment(doc.file.fileName)
+        .set("Cache-Control", "private, no-store");
       await pipeline(stream, res);
     } catch (error) {
       if (!res.headersSent) sendError(res, error, deps.log);

@@ -21,15 +21,22 @@ export interface UploadInput {
 /** Streams an upload into storage and records it; the file is removed again if recording fails. */
 export async function uploadFile(ctx: RequestContext, storage: Storage, input: UploadInput) {
   const allowed = UPLOAD_TYPES[input.purpose];
-  if (!allowed) throw badInput("purpose", `Unknown purpose ${input.purpose}; use one of ${Object.keys(UPLOAD_TYPES).join(", ")}`);
+  if (!allowed)
+    throw badInput(
+      "purpose",
+      `Unknown purpose ${input.purpose}; use one of ${Object.keys(UPLOAD_TYPES).join(", ")}`,
+    );
   const type = input.contentType.split(";")[0]!.trim().toLowerCase();
-  if (!allowed.includes(type)) throw badInput("contentType", `${type} files cannot be uploaded for ${input.purpose}`);
-  if (!/^[^/\\\0]{1,200}$/.test(input.fileName)) throw badInput("fileName", "Give a file name without slashes");
+  if (!allowed.includes(type))
+    throw badInput("contentType", `${type} files cannot be uploaded for ${input.purpose}`);
+  if (!/^[^/\\\0]{1,200}$/.test(input.fileName))
+    throw badInput("fileName", "Give a file name without slashes");
   let stored;
   try {
     stored = await storage.put(ctx.tenantId, input.body, input.maxBytes);
   } catch (error) {
-    if (error instanceof TooLargeError) throw new AppError(ErrorCode.BadUserInput, error.message, { field: "body", http: { status: 413 } });
+    if (error instanceof TooLargeError)
+      throw new AppError(ErrorCode.BadUserInput, error.message, { field: "body", http: { status: 413 } });
     throw error;
   }
   try {
@@ -50,9 +57,20 @@ export async function uploadFile(ctx: RequestContext, storage: Storage, input: U
         action: "file.uploaded",
         entityType: "StoredFile",
         entityId: file.id,
-        after: { fileName: file.fileName, byteSize: stored.byteSize, sha256: stored.sha256, purpose: file.purpose },
+        after: {
+          fileName: file.fileName,
+          byteSize: stored.byteSize,
+          sha256: stored.sha256,
+          purpose: file.purpose,
+        },
       });
-      return { id: file.id, fileName: file.fileName, contentType: type, byteSize: stored.byteSize, sha256: stored.sha256 };
+      return {
+        id: file.id,
+        fileName: file.fileName,
+        contentType: type,
+        byteSize: stored.byteSize,
+        sha256: stored.sha256,
+      };
     });
   } catch (error) {
     await storage.remove(stored.key);

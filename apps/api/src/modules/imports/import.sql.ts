@@ -73,10 +73,19 @@ const has = (fields: StagedField[], field: string) => fields.some((f) => f.field
 const col = (fields: StagedField[], field: string) => fields.find((f) => f.field === field)!;
 
 /** Every check of an import, as SQL selecting the failing lines. */
-export function checks(entity: ImportEntity, fields: StagedField[], attributes: AttributeDef[], idTypes: IdTypeDef[]): Check[] {
+export function checks(
+  entity: ImportEntity,
+  fields: StagedField[],
+  attributes: AttributeDef[],
+  idTypes: IdTypeDef[],
+): Check[] {
   const c: Check[] = [];
   const src = (field: string) => col(fields, field).source;
-  c.push({ column: has(fields, "external_id") ? src("external_id") : null, message: "external_id is required", failing: `SELECT line FROM staged s WHERE s.external_id IS NULL` });
+  c.push({
+    column: has(fields, "external_id") ? src("external_id") : null,
+    message: "external_id is required",
+    failing: `SELECT line FROM staged s WHERE s.external_id IS NULL`,
+  });
   c.push({
     column: src("external_id"),
     message: "the same external_id appears earlier in the file",
@@ -88,14 +97,23 @@ export function checks(entity: ImportEntity, fields: StagedField[], attributes: 
     failing: `SELECT s.line FROM staged s JOIN registrant r ON r.external_id = s.external_id WHERE r.kind <> '${entity}'`,
   });
   if (entity === "GROUP") {
-    c.push({ column: has(fields, "name") ? src("name") : null, message: "name is required", failing: `SELECT line FROM staged s WHERE s.name IS NULL` });
+    c.push({
+      column: has(fields, "name") ? src("name") : null,
+      message: "name is required",
+      failing: `SELECT line FROM staged s WHERE s.name IS NULL`,
+    });
   } else {
     c.push({
       column: has(fields, "given_name") ? src("given_name") : null,
       message: "given_name or family_name is required",
       failing: `SELECT line FROM staged s WHERE s.given_name IS NULL AND s.family_name IS NULL`,
     });
-    if (has(fields, "sex")) c.push({ column: src("sex"), message: "sex must be female, male or other", failing: `SELECT line FROM staged s WHERE s.sex IS NOT NULL AND pg_temp.sex(s.sex) IS NULL` });
+    if (has(fields, "sex"))
+      c.push({
+        column: src("sex"),
+        message: "sex must be female, male or other",
+        failing: `SELECT line FROM staged s WHERE s.sex IS NOT NULL AND pg_temp.sex(s.sex) IS NULL`,
+      });
     if (has(fields, "birth_date")) {
       c.push({
         column: src("birth_date"),
@@ -103,8 +121,18 @@ export function checks(entity: ImportEntity, fields: StagedField[], attributes: 
         failing: `SELECT line FROM staged s WHERE s.birth_date IS NOT NULL AND (pg_temp.try_date(s.birth_date) IS NULL OR pg_temp.try_date(s.birth_date) > current_date OR pg_temp.try_date(s.birth_date) < DATE '1880-01-01')`,
       });
     }
-    if (has(fields, "birth_date_not_exact")) c.push({ column: src("birth_date_not_exact"), message: "must be true or false", failing: `SELECT line FROM staged s WHERE s.birth_date_not_exact IS NOT NULL AND pg_temp.bool(s.birth_date_not_exact) IS NULL` });
-    if (has(fields, "phone")) c.push({ column: src("phone"), message: "phone must be in international format, e.g. +254712345678", failing: `SELECT line FROM staged s WHERE s.phone IS NOT NULL AND pg_temp.phone(s.phone) IS NULL` });
+    if (has(fields, "birth_date_not_exact"))
+      c.push({
+        column: src("birth_date_not_exact"),
+        message: "must be true or false",
+        failing: `SELECT line FROM staged s WHERE s.birth_date_not_exact IS NOT NULL AND pg_temp.bool(s.birth_date_not_exact) IS NULL`,
+      });
+    if (has(fields, "phone"))
+      c.push({
+        column: src("phone"),
+        message: "phone must be in international format, e.g. +254712345678",
+        failing: `SELECT line FROM staged s WHERE s.phone IS NOT NULL AND pg_temp.phone(s.phone) IS NULL`,
+      });
     if (has(fields, "group_external_id")) {
       c.push({
         column: src("group_external_id"),
@@ -131,8 +159,18 @@ export function checks(entity: ImportEntity, fields: StagedField[], attributes: 
       });
     }
   }
-  if (has(fields, "registration_date")) c.push({ column: src("registration_date"), message: "registration_date must be a date YYYY-MM-DD, not in the future", failing: `SELECT line FROM staged s WHERE s.registration_date IS NOT NULL AND (pg_temp.try_date(s.registration_date) IS NULL OR pg_temp.try_date(s.registration_date) > current_date)` });
-  if (has(fields, "gaz_large")) c.push({ column: src("gaz_large"), message: "unknown GAZ-large zone code", failing: `SELECT s.line FROM staged s LEFT JOIN geo_zone z ON z.code = s.gaz_large AND z.level = 'LARGE' WHERE s.gaz_large IS NOT NULL AND z.id IS NULL` });
+  if (has(fields, "registration_date"))
+    c.push({
+      column: src("registration_date"),
+      message: "registration_date must be a date YYYY-MM-DD, not in the future",
+      failing: `SELECT line FROM staged s WHERE s.registration_date IS NOT NULL AND (pg_temp.try_date(s.registration_date) IS NULL OR pg_temp.try_date(s.registration_date) > current_date)`,
+    });
+  if (has(fields, "gaz_large"))
+    c.push({
+      column: src("gaz_large"),
+      message: "unknown GAZ-large zone code",
+      failing: `SELECT s.line FROM staged s LEFT JOIN geo_zone z ON z.code = s.gaz_large AND z.level = 'LARGE' WHERE s.gaz_large IS NOT NULL AND z.id IS NULL`,
+    });
   if (has(fields, "gaz_small")) {
     c.push({
       column: src("gaz_small"),
@@ -146,8 +184,18 @@ export function checks(entity: ImportEntity, fields: StagedField[], attributes: 
     const f = fields.find((x) => x.field === `id.${t.code}`);
     if (!f) continue;
     const v = `s.${ident(f.column)}`;
-    if (t.pattern) c.push({ column: f.source, message: `${t.name} does not match the format ${t.pattern}`, failing: `SELECT line FROM staged s WHERE ${v} IS NOT NULL AND ${v} !~ ${pg.escapeLiteral(`^(?:${t.pattern})$`)}` });
-    if (t.checksum === "LUHN") c.push({ column: f.source, message: `${t.name} has a wrong check digit (Luhn)`, failing: `SELECT line FROM staged s WHERE ${v} IS NOT NULL AND NOT pg_temp.luhn(${v})` });
+    if (t.pattern)
+      c.push({
+        column: f.source,
+        message: `${t.name} does not match the format ${t.pattern}`,
+        failing: `SELECT line FROM staged s WHERE ${v} IS NOT NULL AND ${v} !~ ${pg.escapeLiteral(`^(?:${t.pattern})$`)}`,
+      });
+    if (t.checksum === "LUHN")
+      c.push({
+        column: f.source,
+        message: `${t.name} has a wrong check digit (Luhn)`,
+        failing: `SELECT line FROM staged s WHERE ${v} IS NOT NULL AND NOT pg_temp.luhn(${v})`,
+      });
     c.push({
       column: f.source,
       message: `${t.name} belongs to another registrant`,
@@ -163,13 +211,27 @@ export function checks(entity: ImportEntity, fields: StagedField[], attributes: 
   for (const a of attributes) {
     const f = fields.find((x) => x.field === `attr.${a.code}`);
     if (!f) {
-      if (a.required) c.push({ column: null, message: `${a.label} is required (no column for attr.${a.code})`, failing: `SELECT line FROM staged s` });
+      if (a.required)
+        c.push({
+          column: null,
+          message: `${a.label} is required (no column for attr.${a.code})`,
+          failing: `SELECT line FROM staged s`,
+        });
       continue;
     }
     const v = `s.${ident(f.column)}`;
     const invalid = attributeInvalid(a, v);
-    c.push({ column: f.source, message: `${a.label} ${attributeMessage(a)}`, failing: `SELECT line FROM staged s WHERE ${v} IS NOT NULL AND (${invalid})` });
-    if (a.required) c.push({ column: f.source, message: `${a.label} is required`, failing: `SELECT line FROM staged s WHERE ${v} IS NULL` });
+    c.push({
+      column: f.source,
+      message: `${a.label} ${attributeMessage(a)}`,
+      failing: `SELECT line FROM staged s WHERE ${v} IS NOT NULL AND (${invalid})`,
+    });
+    if (a.required)
+      c.push({
+        column: f.source,
+        message: `${a.label} is required`,
+        failing: `SELECT line FROM staged s WHERE ${v} IS NULL`,
+      });
   }
   return c;
 }
@@ -194,7 +256,9 @@ export interface IdTypeDef {
 
 function attributeInvalid(a: AttributeDef, v: string): string {
   const range = (cast: string) =>
-    [a.min != null ? `${cast} < ${Number(a.min)}` : null, a.max != null ? `${cast} > ${Number(a.max)}` : null].filter(Boolean).join(" OR ") || "false";
+    [a.min != null ? `${cast} < ${Number(a.min)}` : null, a.max != null ? `${cast} > ${Number(a.max)}` : null]
+      .filter(Boolean)
+      .join(" OR ") || "false";
   switch (a.type) {
     case "NUMBER":
       return `${v} !~ '^-?\\d+(\\.\\d+)?$' OR (${v} ~ '^-?\\d+(\\.\\d+)?$' AND (${range(`${v}::numeric`)}))`;
@@ -236,7 +300,13 @@ export function attributesSql(fields: StagedField[], attributes: AttributeDef[])
     if (!f) return [];
     const v = `s.${ident(f.column)}`;
     const value =
-      a.type === "NUMBER" ? `${v}::numeric` : a.type === "INTEGER" ? `${v}::bigint` : a.type === "BOOLEAN" ? `pg_temp.bool(${v})` : v;
+      a.type === "NUMBER"
+        ? `${v}::numeric`
+        : a.type === "INTEGER"
+          ? `${v}::bigint`
+          : a.type === "BOOLEAN"
+            ? `pg_temp.bool(${v})`
+            : v;
     return [`${pg.escapeLiteral(a.code)}, ${value}`];
   });
   return pairs.length ? `jsonb_strip_nulls(jsonb_build_object(${pairs.join(", ")}))` : `'{}'::jsonb`;

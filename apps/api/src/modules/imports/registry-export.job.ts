@@ -9,8 +9,24 @@ import type { RegistrantFilter } from "../registry/registry.type.ts";
 import { Prisma } from "@pbms/db";
 
 const FILTER_KEYS = new Set([
-  "q", "ids", "kind", "status", "sex", "gazLargeId", "gazSmallId", "identifier", "idTypeId", "phone",
-  "age_gte", "age_lte", "groupId", "memberId", "tag", "attributes", "registrationDate_gte", "registrationDate_lte",
+  "q",
+  "ids",
+  "kind",
+  "status",
+  "sex",
+  "gazLargeId",
+  "gazSmallId",
+  "identifier",
+  "idTypeId",
+  "phone",
+  "age_gte",
+  "age_lte",
+  "groupId",
+  "memberId",
+  "tag",
+  "attributes",
+  "registrationDate_gte",
+  "registrationDate_lte",
 ]);
 
 const EXPORT_SQL = `
@@ -33,7 +49,8 @@ defineJob("REGISTRY_EXPORT", {
   roles: [Role.Registrar, Role.ProgramManager, Role.Auditor],
   parseParams(params) {
     const unknown = Object.keys(params).filter((k) => !FILTER_KEYS.has(k));
-    if (unknown.length) throw new Error(`unknown filter ${unknown.join(", ")}; use the fields of RegistrantFilter`);
+    if (unknown.length)
+      throw new Error(`unknown filter ${unknown.join(", ")}; use the fields of RegistrantFilter`);
     registrantConditions(params as RegistrantFilter); // validates phone etc. now rather than in the worker
     return params;
   },
@@ -66,7 +83,11 @@ defineJob("REGISTRY_EXPORT", {
       await progress(total, total);
       return {
         result: { rows: total, bytes: data.length },
-        output: { fileName: `registry-${job.createdAt.toISOString().slice(0, 10)}.csv`, contentType: "text/csv; charset=utf-8", data },
+        output: {
+          fileName: `registry-${job.createdAt.toISOString().slice(0, 10)}.csv`,
+          contentType: "text/csv; charset=utf-8",
+          data,
+        },
       };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);

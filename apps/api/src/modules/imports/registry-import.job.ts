@@ -75,13 +75,23 @@ export function resolveColumns(
       mapping[source] ??
       (known.has(lower) ? lower : undefined) ??
       (attributes.some((a) => a.code === lower) ? `attr.${lower}` : undefined) ??
-      (entity === "INDIVIDUAL" ? idTypes.find((t) => t.code.toLowerCase() === lower)?.code : undefined)?.replace(/^/, "id.");
+      (entity === "INDIVIDUAL"
+        ? idTypes.find((t) => t.code.toLowerCase() === lower)?.code
+        : undefined
+      )?.replace(/^/, "id.");
     if (!target || target === "ignore") return ignored.push(source);
     if (!known.has(target)) return problems.push(`column ${source}: unknown field ${target}`);
-    if (fields.some((f) => f.field === target)) return problems.push(`column ${source}: ${target} is already given by another column`);
-    fields.push({ field: target, column: target.replace(/\./g, "__").toLowerCase(), source, index: i } as StagedField & { index: number });
+    if (fields.some((f) => f.field === target))
+      return problems.push(`column ${source}: ${target} is already given by another column`);
+    fields.push({
+      field: target,
+      column: target.replace(/\./g, "__").toLowerCase(),
+      source,
+      index: i,
+    } as StagedField & { index: number });
   });
-  if (!fields.some((f) => f.field === "external_id")) problems.push("no column for external_id (map one, e.g. household_id → external_id)");
+  if (!fields.some((f) => f.field === "external_id"))
+    problems.push("no column for external_id (map one, e.g. household_id → external_id)");
   return { fields, ignored, problems };
 }
 
@@ -90,7 +100,9 @@ defineJob("REGISTRY_IMPORT", {
   parseParams(params) {
     const parsed = paramsSchema.safeParse(params);
     if (!parsed.success) {
-      throw new Error(parsed.error.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`).join("; "));
+      throw new Error(
+        parsed.error.issues.map((i) => `${i.path.join(".") || "params"}: ${i.message}`).join("; "),
+      );
     }
     return parsed.data;
   },
@@ -106,7 +118,13 @@ defineJob("REGISTRY_IMPORT", {
     }));
     if (!file) throw new JobFailure(`File ${params.fileId} not found in this department`);
     const header = await readHeader(storage.get(file.storageKey));
-    const { fields, ignored, problems } = resolveColumns(header, params.entity, params.mapping, attributes, idTypes);
+    const { fields, ignored, problems } = resolveColumns(
+      header,
+      params.entity,
+      params.mapping,
+      attributes,
+      idTypes,
+    );
     if (problems.length) throw new JobFailure(`The columns cannot be imported: ${problems.join("; ")}`);
 
     const client = new pg.Client({ connectionString: databaseUrl });
@@ -138,7 +156,9 @@ defineJob("REGISTRY_IMPORT", {
       await pipeline(
         storage.get(file.storageKey),
         counter,
-        client.query(copyStreams.from(`COPY import_rows (${raw.join(", ")}) FROM STDIN WITH (FORMAT csv, HEADER true)`)),
+        client.query(
+          copyStreams.from(`COPY import_rows (${raw.join(", ")}) FROM STDIN WITH (FORMAT csv, HEADER true)`),
+        ),
       );
       const staged = fields as (StagedField & { index: number })[];
       await client.query(
@@ -159,7 +179,8 @@ defineJob("REGISTRY_IMPORT", {
         );
       }
       const rejected = Number(
-        (await client.query("SELECT count(DISTINCT line) AS n FROM import_error WHERE job_id = $1", [job.id])).rows[0].n,
+        (await client.query("SELECT count(DISTINCT line) AS n FROM import_error WHERE job_id = $1", [job.id]))
+          .rows[0].n,
       );
       await client.query(
         "CREATE TEMP TABLE valid ON COMMIT DROP AS SELECT s.* FROM staged s WHERE NOT EXISTS (SELECT 1 FROM import_error e WHERE e.job_id = $1 AND e.line = s.line)",
@@ -185,10 +206,22 @@ defineJob("REGISTRY_IMPORT", {
       await client.query(
         `INSERT INTO audit_event (id, tenant_id, actor_id, actor_name, action, entity_type, entity_id, after, request_id)
          VALUES (gen_random_uuid(), $1, $2, $3, 'registry.imported', 'StoredFile', $4, $5, $6)`,
-        [scope.tenantId, job.createdById, job.createdByName, file.id, JSON.stringify({ ...result, jobId: job.id, fileName: file.fileName }), scope.requestId],
+        [
+          scope.tenantId,
+          job.createdById,
+          job.createdByName,
+          file.id,
+          JSON.stringify({ ...result, jobId: job.id, fileName: file.fileName }),
+          scope.requestId,
+        ],
       );
       const errors = rejected
-        ? (await client.query(`SELECT line, "column", message FROM import_error WHERE job_id = $1 ORDER BY line, "column" LIMIT 1000000`, [job.id])).rows
+        ? (
+            await client.query(
+              `SELECT line, "column", message FROM import_error WHERE job_id = $1 ORDER BY line, "column" LIMIT 1000000`,
+              [job.id],
+            )
+          ).rows
         : [];
       await client.query("COMMIT");
       await progress(total, total, { phase: "done" });
@@ -200,7 +233,9 @@ defineJob("REGISTRY_IMPORT", {
               output: {
                 fileName: `import-errors-${file.fileName.replace(/\.csv$/i, "")}.csv`,
                 contentType: "text/csv; charset=utf-8",
-                data: Buffer.from(stringify(errors, { header: true, columns: ["line", "column", "message"] })),
+                data: Buffer.from(
+                  stringify(errors, { header: true, columns: ["line", "column", "message"] }),
+                ),
               },
             }
           : {}),
@@ -226,15 +261,23 @@ async function mergeRows(
   const has = (f: string) => fields.some((x) => x.field === f);
   const v = (f: string, fallback = "NULL") => (has(f) ? `s.${f}` : fallback);
   const attrs = attributesSql(fields, attributes);
-  const zoneLarge = has("gaz_large") ? `(SELECT id FROM geo_zone WHERE code = s.gaz_large AND level = 'LARGE')` : "NULL::uuid";
-  const zoneSmall = has("gaz_small") ? `(SELECT id FROM geo_zone WHERE code = s.gaz_small AND level = 'SMALL')` : "NULL::uuid";
+  const zoneLarge = has("gaz_large")
+    ? `(SELECT id FROM geo_zone WHERE code = s.gaz_large AND level = 'LARGE')`
+    : "NULL::uuid";
+  const zoneSmall = has("gaz_small")
+    ? `(SELECT id FROM geo_zone WHERE code = s.gaz_small AND level = 'SMALL')`
+    : "NULL::uuid";
   const largeFromSmall = has("gaz_small")
     ? `(SELECT parent_id FROM geo_zone WHERE code = s.gaz_small AND level = 'SMALL')`
     : "NULL::uuid";
   const tags = has("tags") ? `coalesce(string_to_array(s.tags, ';'), '{}')` : `'{}'::text[]`;
-  const regDate = has("registration_date") ? `coalesce(pg_temp.try_date(s.registration_date), current_date)` : "current_date";
+  const regDate = has("registration_date")
+    ? `coalesce(pg_temp.try_date(s.registration_date), current_date)`
+    : "current_date";
   const individual = entity === "INDIVIDUAL";
-  const name = individual ? `concat_ws(' ', ${v("given_name")}, ${v("additional_name")}, ${v("family_name")})` : "s.name";
+  const name = individual
+    ? `concat_ws(' ', ${v("given_name")}, ${v("additional_name")}, ${v("family_name")})`
+    : "s.name";
   const columns = individual
     ? `given_name, family_name, additional_name, birth_date, birth_date_not_exact, sex`
     : "";
@@ -244,7 +287,9 @@ async function mergeRows(
     : "";
   const changed = [
     "name",
-    ...(individual ? ["given_name", "family_name", "additional_name", "birth_date", "birth_date_not_exact", "sex"] : []),
+    ...(individual
+      ? ["given_name", "family_name", "additional_name", "birth_date", "birth_date_not_exact", "sex"]
+      : []),
     ...(has("gaz_large") || has("gaz_small") ? ["gaz_large_id", "gaz_small_id"] : []),
     ...(has("address") ? ["address_text"] : []),
     ...(has("tags") ? ["tags"] : []),

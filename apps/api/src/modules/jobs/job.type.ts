@@ -12,6 +12,9 @@ registerEnumType(JobType, {
     REGISTRY_IMPORT: { description: "Import groups or individuals from an uploaded CSV file" },
     REGISTRY_EXPORT: { description: "Export the registrants matching a filter to CSV" },
     DEDUPLICATION: { description: "Find possible duplicate registrants with the department's rules" },
+    DATA_SOURCE_SYNC: {
+      description: "Pull a data source's records from its G2P Connect registry into the registry",
+    },
   },
 });
 registerEnumType(JobState, {

@@ -91,9 +91,7 @@ export interface FinancialAddressValue {
  * + provider) and builds the ID-account-mapper "fa" string. Returns the
  * normalised fields, or `{ field, message }` for the first problem.
  */
-export function financialAddress(
-  input: FinancialAddressValue,
-):
+export function financialAddress(input: FinancialAddressValue):
   | {
       iban: string | null;
       bic: string | null;

@@ -12,9 +12,19 @@ export const DOCUMENT_TYPES = ["ID_CARD", "BIRTH_CERTIFICATE", "PHOTO", "PROOF_O
 export async function attachDocument(
   ctx: RequestContext,
   storage: Storage,
-  input: { registrantId: string; type: string; description?: string; fileName: string; contentType: string; body: Readable; maxBytes: number },
+  input: {
+    registrantId: string;
+    type: string;
+    description?: string;
+    fileName: string;
+    contentType: string;
+    body: Readable;
+    maxBytes: number;
+  },
 ) {
-  const registrant = await tx(ctx, (t) => t.registrant.findUnique({ where: { id: input.registrantId }, select: { id: true } }));
+  const registrant = await tx(ctx, (t) =>
+    t.registrant.findUnique({ where: { id: input.registrantId }, select: { id: true } }),
+  );
   if (!registrant) throw notFound("Registrant", input.registrantId);
   const type = (DOCUMENT_TYPES as readonly string[]).includes(input.type) ? input.type : "OTHER";
   const file = await uploadFile(ctx, storage, { ...input, purpose: "DOCUMENT" });
@@ -33,7 +43,13 @@ export async function attachDocument(
       action: "document.attached",
       entityType: "Registrant",
       entityId: registrant.id,
-      after: { documentId: doc.id, type, fileName: file.fileName, byteSize: file.byteSize, sha256: file.sha256 },
+      after: {
+        documentId: doc.id,
+        type,
+        fileName: file.fileName,
+        byteSize: file.byteSize,
+        sha256: file.sha256,
+      },
     });
     return { ...doc, file };
   });
@@ -56,7 +72,12 @@ export function documentsOf(ctx: RequestContext, registrantIds: readonly string[
     return registrantIds.map((id) =>
       docs
         .filter((d) => d.registrantId === id)
-        .map((d) => ({ ...d, fileName: d.file.fileName, contentType: d.file.contentType, byteSize: Number(d.file.byteSize) })),
+        .map((d) => ({
+          ...d,
+          fileName: d.file.fileName,
+          contentType: d.file.contentType,
+          byteSize: Number(d.file.byteSize),
+        })),
     );
   });
 }
@@ -73,6 +94,11 @@ export function deleteDocument(ctx: RequestContext, id: string) {
       entityId: doc.registrantId,
       before: { documentId: doc.id, type: doc.type, fileName: doc.file.fileName },
     });
-    return { ...doc, fileName: doc.file.fileName, contentType: doc.file.contentType, byteSize: Number(doc.file.byteSize) };
+    return {
+      ...doc,
+      fileName: doc.file.fileName,
+      contentType: doc.file.contentType,
+      byteSize: Number(doc.file.byteSize),
+    };
   });
 }

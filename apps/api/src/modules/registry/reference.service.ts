@@ -3,7 +3,7 @@
 // delete — each change audited in its own transaction.
 import type { Prisma, Tx } from "@pbms/db";
 import { tx, type RequestContext } from "../../context.ts";
-import { badInput, conflict, notFound } from "../../errors.ts";
+import { AppError, badInput, conflict, ErrorCode, notFound } from "../../errors.ts";
 import { paging, type ListArgs } from "../../graphql/list.ts";
 import { recordAudit } from "../audit/audit.service.ts";
 import type { ReferenceFilter } from "./registry.type.ts";
@@ -33,6 +33,13 @@ export interface ReferenceConfig<T, A> {
   prepare?(t: Tx, merged: A & Partial<T>, existing: T | null): Promise<object | void>;
 }
 
+/** A taken code is reported on the code field. */
+function codeTaken(error: { code?: string }): never {
+  if (error.code === "P2002")
+    throw new AppError(ErrorCode.Conflict, "This code is already used in your department", { field: "code" });
+  throw error;
+}
+
 const delegate = <T>(t: Tx, model: ModelName) => t[model] as unknown as Delegate<T>;
 
 export function referenceService<T extends { id: string }, A extends object>(cfg: ReferenceConfig<T, A>) {
@@ -56,7 +63,7 @@ export function referenceService<T extends { id: string }, A extends object>(cfg
 
   return {
     find: (ctx: RequestContext, args: ListArgs & { filter?: ReferenceFilter }) => {
-      const { skip, take, orderBy } = paging(args, cfg.sortable, cfg.defaultSort);
+      const { skip, take, orderBy } = paging(args, cfg.sortable, cfg.defaultSort, "ASC");
       return tx(ctx, (t) =>
         delegate<T>(t, cfg.model).findMany({ where: where(args.filter), skip, take, orderBy }),
       );
@@ -71,7 +78,9 @@ export function referenceService<T extends { id: string }, A extends object>(cfg
           if ((args as Record<string, unknown>)[field] == null) throw badInput(field, `${field} is required`);
         }
         const data = { ...defined(args), ...((await cfg.prepare?.(t, args as A & Partial<T>, null)) ?? {}) };
-        const created = await delegate<T>(t, cfg.model).create({ data: { ...data, tenantId: ctx.tenantId } });
+        const created = await delegate<T>(t, cfg.model)
+          .create({ data: { ...data, tenantId: ctx.tenantId } })
+          .catch(codeTaken);
         await recordAudit(t, ctx, {
           action: `${cfg.entity}.created`,
           entityType: cfg.entity,
@@ -87,7 +96,7 @@ export function referenceService<T extends { id: string }, A extends object>(cfg
         const changes = defined(args);
         const merged = { ...before, ...changes } as unknown as A & Partial<T>;
         const data = { ...changes, ...((await cfg.prepare?.(t, merged, before)) ?? {}) };
-        const after = await delegate<T>(t, cfg.model).update({ where: { id }, data });
+        const after = await delegate<T>(t, cfg.model).update({ where: { id }, data }).catch(codeTaken);
         await recordAudit(t, ctx, {
           action: `${cfg.entity}.updated`,
           entityType: cfg.entity,

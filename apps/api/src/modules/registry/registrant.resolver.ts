@@ -181,14 +181,17 @@ export class RegistrantResolver {
   }
 
   @FieldResolver(() => [Document], {
-    description: "Attached documents, newest first (empty without access to personal data); download at /documents/{id}/content",
+    description:
+      "Attached documents, newest first (empty without access to personal data); download at /documents/{id}/content",
   })
   async documents(@Ctx() ctx: RequestContext, @Root() r: Registrant) {
     return canSeePii(ctx) ? load(ctx).documents.load(r.id) : [];
   }
 
   @Authorized(REGISTRY_WRITERS)
-  @Mutation(() => Document, { description: "Removes a document from a registrant (the file is kept for the audit trail)" })
+  @Mutation(() => Document, {
+    description: "Removes a document from a registrant (the file is kept for the audit trail)",
+  })
   deleteDocument(@Ctx() ctx: RequestContext, @Args(() => IdArgs) { id }: IdArgs) {
     return deleteDocument(ctx, id);
   }

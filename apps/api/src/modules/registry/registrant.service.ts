@@ -109,11 +109,11 @@ export function findRegistrants(ctx: RequestContext, args: RegistrantListArgs) {
     (args.sortOrder ?? (args.sortField ? "ASC" : "ASC")).toUpperCase() === "DESC"
       ? Prisma.sql`DESC`
       : Prisma.sql`ASC`;
-  // Without an explicit sort, a name search ranks the closest names first.
-  const order =
-    q && !args.sortField
-      ? Prisma.sql`word_similarity(${q}, r.name) DESC, similarity(r.name, ${q}) DESC, r.id`
-      : Prisma.sql`${SORT_COLUMNS[args.sortField ?? "name"]!} ${direction} NULLS LAST, r.id ${direction}`;
+  // A name search ranks the closest names first; the requested sort breaks ties.
+  const sorted = Prisma.sql`${SORT_COLUMNS[args.sortField ?? "name"]!} ${direction} NULLS LAST, r.id ${direction}`;
+  const order = q
+    ? Prisma.sql`word_similarity(${q}, r.name) DESC, similarity(r.name, ${q}) DESC, ${sorted}`
+    : sorted;
   return tx(ctx, async (t) => {
     const rows = await t.$queryRaw<{ id: string }[]>`
       SELECT r.id FROM registrant r ${whereSql(registrantConditions(args.filter))}

@@ -1,0 +1,672 @@
+// Data sources against a real remote registry: a SECOND instance of PBMS
+// (its own API, database and identity provider) serves
+// /registry/sync/search; the first instance pulls from it. Between the two
+// sits a recording proxy that checks every search request and response
+// against the G2P Connect specification independently of the job's own checks.
+import "reflect-metadata";
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@pbms/db";
+import { validateRegistrySearchRequest, validateRegistrySearchResponse } from "@pbms/g2p-connect";
+import { createLogger } from "../src/logger.ts";
+import { dueDataSources, queueDueSyncs, SCHEDULER_ACTOR } from "../src/modules/datasources/scheduler.ts";
+import { startHarness, type Harness } from "./harness.ts";
+
+const SECRET = "demo-integrator-secret";
+const SOURCE = "remote-demo";
+
+let local: Harness;
+let remote: Harness;
+let localDb: Db;
+let admin: string;
+let registrar: string;
+let auditor: string;
+let otherAdmin: string;
+let sourceId: string;
+const people: Record<string, string> = {};
+const nid: Record<string, string> = {};
+/** Every GraphQL response body of this file, to look for the secret in. */
+const seen: unknown[] = [];
+
+// ---------------------------------------------------------------------------
+// The recording, checking proxy in front of the remote registry
+// ---------------------------------------------------------------------------
+
+interface Exchange {
+  requestErrors: unknown[];
+  responseErrors: unknown[];
+  status: number;
+  request: {
+    message: {
+      search_request: { search_criteria: { pagination: { page_number: number; page_size: number } } }[];
+    };
+  };
+}
+const exchanges: Exchange[] = [];
+let corrupt = false;
+let proxy: Server;
+let proxyUrl: string;
+
+async function startProxy() {
+  proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      void (async () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const body = JSON.parse(text) as Exchange["request"];
+        const checked = validateRegistrySearchRequest(body);
+        const upstream = await fetch(`${remote.url}${req.url}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: req.headers.authorization ?? "" },
+          body: text,
+        });
+        const answer = (await upstream.json()) as Record<string, unknown>;
+        const response = validateRegistrySearchResponse(answer, checked.dialect);
+        exchanges.push({
+          requestErrors: checked.errors,
+          responseErrors: response.errors,
+          status: upstream.status,
+          request: body,
+        });
+        if (corrupt) delete answer.header;
+        res.writeHead(upstream.status, { "content-type": "application/json" });
+        res.end(JSON.stringify(answer));
+      })().catch((err: unknown) => {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ errors: [{ code: "err.service.unavailable", message: String(err) }] }));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}
+
+// ---------------------------------------------------------------------------
+// Arranging the remote registry (as the table owner)
+// ---------------------------------------------------------------------------
+
+/** Appends a Luhn check digit (the demo NATIONAL_ID type checks it). */
+function luhn(digits: string): string {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return digits + String((10 - (sum % 10)) % 10);
+}
+
+async function demoId(h: Harness) {
+  const [row] = await h.sql<{ id: string }>("SELECT id FROM department WHERE code = 'demo'");
+  return row!.id;
+}
+
+async function idType(h: Harness, tenant: string, code: string) {
+  await h.sql(
+    `INSERT INTO id_type (id, tenant_id, code, name) VALUES ($1, $2, $3, $3) ON CONFLICT (tenant_id, code) DO NOTHING`,
+    [randomUUID(), tenant, code],
+  );
+  const [row] = await h.sql<{ id: string }>("SELECT id FROM id_type WHERE tenant_id = $1 AND code = $2", [
+    tenant,
+    code,
+  ]);
+  return row!.id;
+}
+
+async function zone(h: Harness, tenant: string, code: string) {
+  const id = randomUUID();
+  await h.sql(`INSERT INTO geo_zone (id, tenant_id, code, name, level) VALUES ($1, $2, $3, $3, 'LARGE')`, [
+    id,
+    tenant,
+    code,
+  ]);
+  return id;
+}
+
+async function person(
+  tenant: string,
+  p: {
+    given: string;
+    family: string;
+    sex: "FEMALE" | "MALE";
+    birth: string;
+    zone: string;
+    ids?: [string, string][];
+  },
+) {
+  const id = randomUUID();
+  await remote.sql(
+    `INSERT INTO registrant (id, tenant_id, kind, name, given_name, family_name, sex, birth_date, gaz_large_id)
+     VALUES ($1, $2, 'INDIVIDUAL', $3, $4, $5, $6::"Sex", $7::date, $8)`,
+    [id, tenant, `${p.given} ${p.family}`, p.given, p.family, p.sex, p.birth, p.zone],
+  );
+  for (const [type, value] of p.ids ?? [])
+    await remote.sql(
+      `INSERT INTO registrant_identifier (id, tenant_id, registrant_id, id_type_id, value) VALUES ($1, $2, $3, $4, $5)`,
+      [randomUUID(), tenant, id, type, value],
+    );
+  return id;
+}
+
+// ---------------------------------------------------------------------------
+// GraphQL helpers
+// ---------------------------------------------------------------------------
+
+async function gql<T>(query: string, variables: Record<string, unknown>, token: string) {
+  const res = await local.gql<T>(query, variables, token);
+  seen.push(res);
+  return res;
+}
+
+const FIELDS = `id name baseUrl tokenUrl clientId hasClientSecret searchCriteria fieldMapping pageSize scheduleMinutes
+  enabled lastSyncAt lastSyncStatus lastSyncJobId nextSyncAt createdAt updatedAt`;
+
+const CREATE = `mutation ($name: String, $baseUrl: String, $tokenUrl: String, $clientId: String, $clientSecret: String,
+  $searchCriteria: JSON, $fieldMapping: JSON, $pageSize: Int, $scheduleMinutes: Int) {
+  createDataSource(name: $name, baseUrl: $baseUrl, tokenUrl: $tokenUrl, clientId: $clientId, clientSecret: $clientSecret,
+    searchCriteria: $searchCriteria, fieldMapping: $fieldMapping, pageSize: $pageSize, scheduleMinutes: $scheduleMinutes) { ${FIELDS} }
+}`;
+
+const UPDATE = `mutation ($id: ID!, $clientSecret: String, $scheduleMinutes: Int, $enabled: Boolean, $name: String) {
+  updateDataSource(id: $id, clientSecret: $clientSecret, scheduleMinutes: $scheduleMinutes, enabled: $enabled, name: $name) { ${FIELDS} }
+}`;
+
+const SYNC = "mutation ($id: ID!) { syncDataSource(input: { id: $id }) { id type state params } }";
+
+const RECORDS = `query ($filter: DataSourceRecordFilter) {
+  dataSourceRecords(filter: $filter, perPage: 100, sortField: "externalId", sortOrder: "ASC") {
+    id dataSourceId externalId raw hash previousRaw previousHash status fetchedAt registrantId
+  }
+  _dataSourceRecordsMeta(filter: $filter) { count }
+}`;
+
+interface Rec {
+  id: string;
+  externalId: string;
+  raw: Record<string, unknown>;
+  previousRaw: Record<string, unknown> | null;
+  status: string;
+  registrantId: string | null;
+}
+
+async function records(filter: Record<string, unknown>, token = registrar) {
+  const res = await gql<{ dataSourceRecords: Rec[]; _dataSourceRecordsMeta: { count: number } }>(
+    RECORDS,
+    { filter: { dataSourceId: sourceId, ...filter } },
+    token,
+  );
+  expect(res.errors).toBeUndefined();
+  return res.data!.dataSourceRecords;
+}
+
+interface JobView {
+  id: string;
+  state: string;
+  error: string | null;
+  result: Record<string, unknown> | null;
+  createdById: string;
+}
+
+async function job(id: string) {
+  const res = await gql<{ job: JobView }>(
+    "query ($id: ID!) { job(id: $id) { id state error result createdById } }",
+    { id },
+    admin,
+  );
+  return res.data!.job;
+}
+
+/** Starts a sync, runs the worker, returns the finished job. */
+async function sync(token = admin) {
+  const res = await gql<{ syncDataSource: { id: string; state: string } }>(SYNC, { id: sourceId }, token);
+  expect(res.errors).toBeUndefined();
+  await local.worker.drain();
+  return job(res.data!.syncDataSource.id);
+}
+
+async function localPeople() {
+  return local.sql<{
+    id: string;
+    external_id: string;
+    given_name: string;
+    family_name: string;
+    birth_date: string;
+    sex: string;
+    version: number;
+    ids: string[] | null;
+  }>(
+    `SELECT r.id, r.external_id, r.given_name, r.family_name, to_char(r.birth_date, 'YYYY-MM-DD') AS birth_date, r.sex::text AS sex, r.version,
+            (SELECT array_agg(t.code || '=' || i.value ORDER BY t.code, i.value) FROM registrant_identifier i JOIN id_type t ON t.id = i.id_type_id
+              WHERE i.registrant_id = r.id) AS ids
+       FROM registrant r WHERE r.external_id LIKE $1 ORDER BY r.given_name`,
+    [`${SOURCE}:%`],
+  );
+}
+
+const criteria = {
+  reg_type: "ns:pbms:RegistryType:Social",
+  query_type: "predicate",
+  query: [
+    { seq_num: 1, expression1: { attribute_name: "zone_code", operator: "eq", attribute_value: "DS-ZONE" } },
+  ],
+  sort: [{ attribute_name: "given_name", sort_order: "asc" }],
+};
+
+// ---------------------------------------------------------------------------
+
+beforeAll(async () => {
+  [local, remote] = await Promise.all([startHarness(), startHarness()]);
+  await startProxy();
+  localDb = createDb(local.database.appUrl, { max: 2 });
+  [admin, registrar, auditor, otherAdmin] = await Promise.all([
+    local.userToken("admin"),
+    local.userToken("registrar"),
+    local.userToken("auditor"),
+    local.userToken("other-admin"),
+  ]);
+
+  const tenant = await demoId(remote);
+  const dsZone = await zone(remote, tenant, "DS-ZONE");
+  await zone(remote, tenant, "DS-ELSEWHERE");
+  // The remote names its national id type NID; ours is NATIONAL_ID (mapped through the spec's UIN aliases).
+  const remoteNid = await idType(remote, tenant, "NID");
+  const remotePassport = await idType(remote, tenant, "PASSPORT");
+  const voterCard = await idType(remote, tenant, "VOTER_CARD");
+  nid.amina = luhn("710000001");
+  nid.fatou = luhn("710000002");
+  nid.john = luhn("710000003");
+  people.amina = await person(tenant, {
+    given: "Amina",
+    family: "Diallo",
+    sex: "FEMALE",
+    birth: "1950-03-12",
+    zone: dsZone,
+    ids: [[remoteNid, nid.amina]],
+  });
+  people.fatou = await person(tenant, {
+    given: "Fatou",
+    family: "Sow",
+    sex: "FEMALE",
+    birth: "1985-07-01",
+    zone: dsZone,
+    ids: [
+      [remoteNid, nid.fatou],
+      [voterCard, "VC-778899"],
+    ],
+  });
+  people.grace = await person(tenant, {
+    given: "Grace",
+    family: "Njeri",
+    sex: "FEMALE",
+    birth: "1958-11-30",
+    zone: dsZone,
+  });
+  people.john = await person(tenant, {
+    given: "John",
+    family: "Otieno",
+    sex: "MALE",
+    birth: "1955-01-05",
+    zone: dsZone,
+    ids: [
+      [remoteNid, nid.john],
+      [remotePassport, "AB123456"],
+    ],
+  });
+  people.kamau = await person(tenant, {
+    given: "Kamau",
+    family: "Otieno",
+    sex: "MALE",
+    birth: "2020-02-02",
+    zone: dsZone,
+  });
+});
+
+afterAll(async () => {
+  await localDb?.$disconnect();
+  await new Promise((resolve) => proxy?.close(resolve));
+  await Promise.all([local?.close(), remote?.close()]);
+});
+
+describe("data sources", () => {
+  it("lets only admins configure a data source", async () => {
+    const res = await gql(
+      CREATE,
+      {
+        name: "nope",
+        baseUrl: proxyUrl,
+        tokenUrl: remote.idp.tokenEndpoint,
+        clientId: "x",
+        clientSecret: "y",
+        searchCriteria: criteria,
+      },
+      registrar,
+    );
+    expect(res.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect(await local.sql("SELECT 1 FROM data_source")).toHaveLength(0);
+  });
+
+  it("refuses search criteria that are not a valid G2P Connect search", async () => {
+    const res = await gql(
+      CREATE,
+      {
+        name: "bad",
+        baseUrl: proxyUrl,
+        tokenUrl: remote.idp.tokenEndpoint,
+        clientId: "demo-integrator",
+        clientSecret: SECRET,
+        searchCriteria: { query_type: "idtype", query: { type: "UIN" } },
+      },
+      admin,
+    );
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "searchCriteria" });
+    expect(res.errors?.[0]?.message).toMatch(/not a valid G2P Connect search/);
+  });
+
+  it("creates a data source and stores its secret encrypted, never returning it", async () => {
+    const res = await gql<{ createDataSource: Record<string, unknown> & { id: string } }>(
+      CREATE,
+      {
+        name: SOURCE,
+        baseUrl: `${proxyUrl}/`,
+        tokenUrl: remote.idp.tokenEndpoint,
+        clientId: "demo-integrator",
+        clientSecret: SECRET,
+        searchCriteria: criteria,
+        pageSize: 2,
+      },
+      admin,
+    );
+    expect(res.errors).toBeUndefined();
+    const created = res.data!.createDataSource;
+    sourceId = created.id;
+    expect(created).toMatchObject({
+      name: SOURCE,
+      baseUrl: proxyUrl,
+      clientId: "demo-integrator",
+      hasClientSecret: true,
+      pageSize: 2,
+      scheduleMinutes: null,
+      enabled: true,
+      lastSyncAt: null,
+      lastSyncStatus: null,
+      fieldMapping: {},
+    });
+    const [row] = await local.sql<{ client_secret_enc: string }>(
+      "SELECT client_secret_enc FROM data_source WHERE id = $1",
+      [sourceId],
+    );
+    expect(row!.client_secret_enc).toMatch(/^v1\./);
+    expect(row!.client_secret_enc).not.toContain(SECRET);
+    const again = await gql(
+      CREATE,
+      {
+        name: SOURCE,
+        baseUrl: proxyUrl,
+        tokenUrl: proxyUrl,
+        clientId: "a",
+        clientSecret: "b",
+        searchCriteria: criteria,
+      },
+      admin,
+    );
+    expect(again.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT", field: "name" });
+  });
+
+  it("pulls every page, caches the records as NEW and creates the persons with their identifiers", async () => {
+    const start = await gql<{ syncDataSource: { id: string; state: string } }>(
+      SYNC,
+      { id: sourceId },
+      registrar,
+    );
+    expect(start.errors).toBeUndefined();
+    expect(start.data!.syncDataSource).toMatchObject({ state: "QUEUED", type: "DATA_SOURCE_SYNC" });
+    const second = await gql(SYNC, { id: sourceId }, admin);
+    expect(second.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    await local.worker.drain();
+    const done = await job(start.data!.syncDataSource.id);
+    expect(done.error).toBeNull();
+    expect(done.state).toBe("SUCCEEDED");
+    expect(done.result).toMatchObject({
+      pages: 3,
+      received: 5,
+      new: 5,
+      changed: 0,
+      unchanged: 0,
+      removed: 0,
+      registrants: { created: 5, updated: 0, notMapped: 0 },
+      identifiers: { added: 4, conflicts: 0, skipped: 1 },
+    });
+
+    // Every message exchanged was valid G2P Connect, page after page.
+    expect(exchanges).toHaveLength(3);
+    for (const e of exchanges) {
+      expect(e.requestErrors).toEqual([]);
+      expect(e.responseErrors).toEqual([]);
+      expect(e.status).toBe(200);
+    }
+    expect(exchanges.map((e) => e.request.message.search_request[0]!.search_criteria.pagination)).toEqual([
+      { page_size: 2, page_number: 1 },
+      { page_size: 2, page_number: 2 },
+      { page_size: 2, page_number: 3 },
+    ]);
+
+    const cached = await records({});
+    expect(cached).toHaveLength(5);
+    expect(cached.every((r) => r.status === "NEW" && r.registrantId && r.previousRaw === null)).toBe(true);
+    expect(cached.map((r) => r.externalId).sort()).toEqual(
+      Object.values(people)
+        .map((id) => `urn:uuid:${id}`)
+        .sort(),
+    );
+    expect((await records({ status: "NEW" })).length).toBe(5);
+
+    expect(await localPeople()).toEqual([
+      expect.objectContaining({
+        external_id: `${SOURCE}:urn:uuid:${people.amina}`,
+        given_name: "Amina",
+        family_name: "Diallo",
+        birth_date: "1950-03-12",
+        sex: "FEMALE",
+        ids: [`NATIONAL_ID=${nid.amina}`],
+      }),
+      expect.objectContaining({ given_name: "Fatou", sex: "FEMALE", ids: [`NATIONAL_ID=${nid.fatou}`] }),
+      expect.objectContaining({ given_name: "Grace", birth_date: "1958-11-30", ids: null }),
+      expect.objectContaining({
+        given_name: "John",
+        sex: "MALE",
+        ids: [`NATIONAL_ID=${nid.john}`, "PASSPORT=AB123456"],
+      }),
+      expect.objectContaining({ given_name: "Kamau", birth_date: "2020-02-02", ids: null }),
+    ]);
+    const mapped = await localPeople();
+    const byExternal = new Map(mapped.map((p) => [p.external_id.slice(SOURCE.length + 1), p.id]));
+    for (const r of cached) expect(r.registrantId).toBe(byExternal.get(r.externalId));
+
+    const view = await gql<{ dataSource: Record<string, unknown> }>(
+      `query ($id: ID!) { dataSource(id: $id) { ${FIELDS} } }`,
+      { id: sourceId },
+      auditor,
+    );
+    expect(view.data!.dataSource).toMatchObject({
+      lastSyncStatus: "SUCCEEDED",
+      lastSyncJobId: done.id,
+      lastSyncAt: expect.any(String),
+    });
+
+    const audit = await local.sql<{ after: Record<string, unknown>; actor_id: string }>(
+      "SELECT after, actor_id FROM audit_event WHERE action = 'data_source.synced' AND entity_id = $1",
+      [sourceId],
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.after).toMatchObject({ new: 5, changed: 0, unchanged: 0, removed: 0, jobId: done.id });
+  });
+
+  it("finds exactly one CHANGED record after a change in the remote registry and updates its registrant", async () => {
+    await remote.sql(
+      "UPDATE registrant SET given_name = 'Aminata', name = 'Aminata Diallo', updated_at = now() + interval '1 second' WHERE id = $1",
+      [people.amina],
+    );
+    const done = await sync();
+    expect(done.state).toBe("SUCCEEDED");
+    expect(done.result).toMatchObject({
+      new: 0,
+      changed: 1,
+      unchanged: 4,
+      removed: 0,
+      registrants: { created: 0, updated: 1 },
+    });
+    const changed = await records({ status: "CHANGED" });
+    expect(changed).toHaveLength(1);
+    expect(changed[0]!.externalId).toBe(`urn:uuid:${people.amina}`);
+    expect(changed[0]!.raw).toMatchObject({ name: { given_name: "Aminata" } });
+    expect(changed[0]!.previousRaw).toMatchObject({ name: { given_name: "Amina" } });
+    expect(await records({ status: "UNCHANGED" })).toHaveLength(4);
+    const amina = (await localPeople()).find((p) => p.external_id.endsWith(people.amina!))!;
+    expect(amina).toMatchObject({
+      given_name: "Aminata",
+      family_name: "Diallo",
+      version: 2,
+      ids: [`NATIONAL_ID=${nid.amina}`],
+    });
+    const [name] = await local.sql<{ name: string }>("SELECT name FROM registrant WHERE id = $1", [amina.id]);
+    expect(name!.name).toBe("Aminata Diallo");
+  });
+
+  it("marks REMOVED a record the registry no longer returns, keeping its registrant", async () => {
+    await remote.sql(
+      "UPDATE registrant SET gaz_large_id = (SELECT id FROM geo_zone WHERE code = 'DS-ELSEWHERE'), updated_at = now() WHERE id = $1",
+      [people.grace],
+    );
+    const done = await sync();
+    expect(done.result).toMatchObject({ received: 4, new: 0, changed: 0, unchanged: 4, removed: 1 });
+    const removed = await records({ status: "REMOVED" });
+    expect(removed.map((r) => r.externalId)).toEqual([`urn:uuid:${people.grace}`]);
+    expect(await records({ status: "CHANGED" })).toHaveLength(0);
+    expect((await localPeople()).map((p) => p.given_name)).toContain("Grace");
+  });
+
+  it("fails the sync with a clear error when the registry's response is not valid G2P Connect", async () => {
+    corrupt = true;
+    try {
+      const done = await sync();
+      expect(done.state).toBe("FAILED");
+      expect(done.error).toMatch(/response is not valid G2P Connect .*header/);
+    } finally {
+      corrupt = false;
+    }
+    const [row] = await local.sql<{ last_sync_status: string }>(
+      "SELECT last_sync_status FROM data_source WHERE id = $1",
+      [sourceId],
+    );
+    expect(row!.last_sync_status).toBe("FAILED");
+    // Nothing became REMOVED on a failed sync.
+    expect(await records({ status: "REMOVED" })).toHaveLength(1);
+  });
+
+  it("fails the sync when the token endpoint refuses the client secret", async () => {
+    const wrong = await gql(UPDATE, { id: sourceId, clientSecret: "not-the-secret" }, admin);
+    expect(wrong.errors).toBeUndefined();
+    const done = await sync();
+    expect(done.state).toBe("FAILED");
+    expect(done.error).toMatch(/token endpoint refused the client credentials \(HTTP 40\d/);
+    const fixed = await gql(UPDATE, { id: sourceId, clientSecret: SECRET }, admin);
+    expect(fixed.errors).toBeUndefined();
+    expect((await sync()).state).toBe("SUCCEEDED");
+  });
+
+  it("queues scheduled syncs when they are due", async () => {
+    const scheduled = await gql<{ updateDataSource: { scheduleMinutes: number; nextSyncAt: string } }>(
+      UPDATE,
+      { id: sourceId, scheduleMinutes: 60 },
+      admin,
+    );
+    expect(scheduled.errors).toBeUndefined();
+    expect(scheduled.data!.updateDataSource.scheduleMinutes).toBe(60);
+    const log = createLogger("silent");
+    const now = new Date();
+    expect(await dueDataSources(localDb, now)).toEqual([]);
+    const later = new Date(now.getTime() + 61 * 60_000);
+    expect((await dueDataSources(localDb, later)).map((d) => d.id)).toEqual([sourceId]);
+    const queued = await queueDueSyncs(localDb, log, later);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]!.createdById).toBe(SCHEDULER_ACTOR.subject);
+    // Queued already: not due again, and a second scheduler queues nothing.
+    expect(await dueDataSources(localDb, later)).toEqual([]);
+    expect(await queueDueSyncs(localDb, log, later)).toHaveLength(0);
+    await local.worker.drain();
+    expect((await job(queued[0]!.id)).state).toBe("SUCCEEDED");
+    // A disabled source is never due.
+    await gql(UPDATE, { id: sourceId, enabled: false }, admin);
+    expect(await dueDataSources(localDb, new Date(now.getTime() + 10 * 24 * 3600_000))).toEqual([]);
+    const refused = await gql(SYNC, { id: sourceId }, admin);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    await gql(UPDATE, { id: sourceId, enabled: true, scheduleMinutes: null }, admin);
+  });
+
+  it("refuses renaming a source that has records", async () => {
+    const res = await gql(UPDATE, { id: sourceId, name: "renamed" }, admin);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "name" });
+  });
+
+  it("shows another department none of the data sources or records", async () => {
+    const list = await gql<{ dataSources: unknown[]; _dataSourcesMeta: { count: number } }>(
+      "{ dataSources { id } _dataSourcesMeta { count } }",
+      {},
+      otherAdmin,
+    );
+    expect(list.data).toEqual({ dataSources: [], _dataSourcesMeta: { count: 0 } });
+    expect(await records({}, otherAdmin)).toEqual([]);
+    const one = await gql<{ dataSource: unknown }>(
+      "query ($id: ID!) { dataSource(id: $id) { id } }",
+      { id: sourceId },
+      otherAdmin,
+    );
+    expect(one.data!.dataSource).toBeNull();
+    expect((await gql(SYNC, { id: sourceId }, otherAdmin)).errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(
+      (await gql(UPDATE, { id: sourceId, enabled: false }, otherAdmin)).errors?.[0]?.extensions?.code,
+    ).toBe("NOT_FOUND");
+  });
+
+  it("never returns the client secret through GraphQL", async () => {
+    const type = await gql<{ __type: { fields: { name: string }[] } }>(
+      '{ __type(name: "DataSource") { fields { name } } }',
+      {},
+      admin,
+    );
+    expect(type.data!.__type.fields.map((f) => f.name).filter((n) => /secret/i.test(n))).toEqual([
+      "hasClientSecret",
+    ]);
+    await gql(`{ dataSources { ${FIELDS} } }`, {}, admin);
+    await gql(
+      `{ auditEvents(perPage: 200, filter: { entityType: "DataSource" }) { action before after }
+         jobs(perPage: 100) { params result error } }`,
+      {},
+      admin,
+    );
+    const text = JSON.stringify(seen);
+    expect(text).toContain("hasClientSecret");
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain("not-the-secret");
+    expect(text).not.toMatch(/"v1\.[\w-]+\./);
+    const audit = await local.sql("SELECT before, after FROM audit_event WHERE entity_type = 'DataSource'");
+    expect(JSON.stringify(audit)).not.toContain(SECRET);
+  });
+
+  it("deletes a data source with its cache, keeping the registrants", async () => {
+    const res = await gql(
+      `mutation ($id: ID!) { deleteDataSource(id: $id) { id } }`,
+      { id: sourceId },
+      admin,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(await local.sql("SELECT 1 FROM data_source_record")).toHaveLength(0);
+    expect(await localPeople()).toHaveLength(5);
+  });
+});
