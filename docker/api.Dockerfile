@@ -87,6 +87,8 @@ WORKDIR /app
 COPY --from=prod-deps /out/node_modules ./node_modules
 COPY --from=build /repo/apps/api/package.json ./package.json
 COPY --from=build /repo/apps/api/dist ./dist
+# Uploaded files (volume "files" in compose); a fresh named volume takes this owner.
+RUN mkdir -p /var/lib/pbms/files && chown node:node /var/lib/pbms/files
 USER node
 EXPOSE 4000 4001
 # No HEALTHCHECK here: the same image runs the API (/readyz on 4000) and the

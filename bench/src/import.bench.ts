@@ -132,7 +132,15 @@ async function productImport(file: string, entity: string, mapping: Record<strin
     async (c) => (await c.query("SELECT state, result, error FROM job WHERE id = $1", [jobId])).rows[0],
   );
   if (job.state !== "SUCCEEDED") throw new Error(`import ${entity} ${job.state}: ${job.error}`);
-  return { seconds, result: job.result as { rows: number; rejected: number; inserted: number } };
+  return {
+    seconds,
+    result: job.result as {
+      rows: number;
+      rejected: number;
+      inserted: number;
+      seconds: Record<string, number>;
+    },
+  };
 }
 
 const runs: { file: string; entity: string; mapping: Record<string, string> }[] = [
@@ -147,8 +155,10 @@ const runs: { file: string; entity: string; mapping: Record<string, string> }[] 
     },
   },
 ];
-out("| file | rows | plain COPY s | import s | import rows/s | import / COPY | inserted | rejected |");
-out("| --- | --- | --- | --- | --- | --- | --- | --- |");
+out(
+  "| file | rows | plain COPY s | import s | import rows/s | import / COPY | inserted | rejected | load / check / merge s |",
+);
+out("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of runs) {
   const floor = await plainCopy(r.file);
   const { seconds, result } = await productImport(r.file, r.entity, r.mapping);

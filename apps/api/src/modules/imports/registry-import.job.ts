@@ -129,6 +129,13 @@ defineJob("REGISTRY_IMPORT", {
 
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
+    const timings: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (phase: string) => {
+      const now = performance.now();
+      timings[phase] = Math.round(now - mark) / 1000;
+      mark = now;
+    };
     try {
       await client.query("BEGIN");
       await client.query(
@@ -169,6 +176,7 @@ defineJob("REGISTRY_IMPORT", {
       await client.query("CREATE INDEX ON staged (external_id)");
       await client.query("ANALYZE staged");
       const total = Number((await client.query("SELECT count(*) AS n FROM staged")).rows[0].n);
+      lap("load");
       await progress(0, total, { phase: "checking" });
 
       for (const check of checks(params.entity, fields, attributes, idTypes)) {
@@ -186,12 +194,14 @@ defineJob("REGISTRY_IMPORT", {
         "CREATE TEMP TABLE valid ON COMMIT DROP AS SELECT s.* FROM staged s WHERE NOT EXISTS (SELECT 1 FROM import_error e WHERE e.job_id = $1 AND e.line = s.line)",
         [job.id],
       );
+      lap("check");
       let counts = { inserted: 0, updated: 0 };
       const merge = !(params.allOrNothing && rejected > 0);
       if (merge) {
         await progress(0, total, { phase: "merging" });
         counts = await mergeRows(client, params.entity, fields, attributes, idTypes, scope.tenantId);
       }
+      lap("merge");
       const valid = total - rejected;
       const result = {
         entity: params.entity,
@@ -202,6 +212,7 @@ defineJob("REGISTRY_IMPORT", {
         updated: counts.updated,
         unchanged: merge ? valid - counts.inserted - counts.updated : 0,
         ignoredColumns: ignored,
+        seconds: timings,
       };
       await client.query(
         `INSERT INTO audit_event (id, tenant_id, actor_id, actor_name, action, entity_type, entity_id, after, request_id)
@@ -261,15 +272,19 @@ async function mergeRows(
   const has = (f: string) => fields.some((x) => x.field === f);
   const v = (f: string, fallback = "NULL") => (has(f) ? `s.${f}` : fallback);
   const attrs = attributesSql(fields, attributes);
-  const zoneLarge = has("gaz_large")
-    ? `(SELECT id FROM geo_zone WHERE code = s.gaz_large AND level = 'LARGE')`
-    : "NULL::uuid";
-  const zoneSmall = has("gaz_small")
-    ? `(SELECT id FROM geo_zone WHERE code = s.gaz_small AND level = 'SMALL')`
-    : "NULL::uuid";
-  const largeFromSmall = has("gaz_small")
-    ? `(SELECT parent_id FROM geo_zone WHERE code = s.gaz_small AND level = 'SMALL')`
-    : "NULL::uuid";
+  // Zones are joined once (hash joins), not looked up per row.
+  const zoneJoins = [
+    has("gaz_large") ? `LEFT JOIN geo_zone zl ON zl.code = s.gaz_large AND zl.level = 'LARGE'` : "",
+    has("gaz_small") ? `LEFT JOIN geo_zone zs ON zs.code = s.gaz_small AND zs.level = 'SMALL'` : "",
+  ].join(" ");
+  const gazLarge = has("gaz_small")
+    ? has("gaz_large")
+      ? "coalesce(zl.id, zs.parent_id)"
+      : "zs.parent_id"
+    : has("gaz_large")
+      ? "zl.id"
+      : "NULL::uuid";
+  const gazSmall = has("gaz_small") ? "zs.id" : "NULL::uuid";
   const tags = has("tags") ? `coalesce(string_to_array(s.tags, ';'), '{}')` : `'{}'::text[]`;
   const regDate = has("registration_date")
     ? `coalesce(pg_temp.try_date(s.registration_date), current_date)`
@@ -299,8 +314,8 @@ async function mergeRows(
     `INSERT INTO registrant (id, tenant_id, kind, external_id, name, ${columns}${columns ? "," : ""}
                              gaz_large_id, gaz_small_id, address_text, tags, registration_date, attributes)
      SELECT gen_random_uuid(), $1, '${entity}', s.external_id, ${name}, ${values}${values ? "," : ""}
-            coalesce(${zoneLarge}, ${largeFromSmall}), ${zoneSmall}, ${v("address")}, ${tags}, ${regDate}, ${attrs}
-       FROM valid s
+            ${gazLarge}, ${gazSmall}, ${v("address")}, ${tags}, ${regDate}, ${attrs}
+       FROM valid s ${zoneJoins}
      ON CONFLICT (tenant_id, external_id) DO UPDATE
         SET ${set}, attributes = registrant.attributes || excluded.attributes,
             version = registrant.version + 1, updated_at = now()
