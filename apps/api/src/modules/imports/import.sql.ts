@@ -145,17 +145,27 @@ export function checks(
         message: "unknown membership kind",
         failing: `SELECT s.line FROM staged s LEFT JOIN membership_kind k ON k.code = ${kind} WHERE s.group_external_id IS NOT NULL AND k.id IS NULL`,
       });
+      // Set-based: kinds unique per group, against the file itself and the current members.
       c.push({
         column: has(fields, "membership_kind") ? src("membership_kind") : src("group_external_id"),
         message: "the group already has a member of this kind (only one allowed)",
-        failing: `SELECT line FROM (
-            SELECT s.line, row_number() OVER (PARTITION BY s.group_external_id, k.id ORDER BY s.line) AS n,
-                   EXISTS (SELECT 1 FROM group_membership m JOIN registrant g ON g.id = m.group_id JOIN registrant i ON i.id = m.individual_id
-                            WHERE g.external_id = s.group_external_id AND m.kind_id = k.id AND m.end_date IS NULL
-                              AND i.external_id IS DISTINCT FROM s.external_id) AS taken
+        failing: `WITH unique_kind AS (
+            SELECT s.line, s.external_id, s.group_external_id, k.id AS kind_id,
+                   row_number() OVER (PARTITION BY s.group_external_id, k.id ORDER BY s.line) AS n
               FROM staged s JOIN membership_kind k ON k.code = ${kind} AND k.unique_per_group
-             WHERE s.group_external_id IS NOT NULL) d
-          WHERE n > 1 OR taken`,
+             WHERE s.group_external_id IS NOT NULL),
+          current_holder AS (
+            SELECT g.external_id AS group_external_id, m.kind_id, i.external_id AS member_external_id
+              FROM group_membership m
+              JOIN membership_kind k ON k.id = m.kind_id AND k.unique_per_group
+              JOIN registrant g ON g.id = m.group_id
+              JOIN registrant i ON i.id = m.individual_id
+             WHERE m.end_date IS NULL)
+          SELECT line FROM unique_kind WHERE n > 1
+          UNION
+          SELECT u.line FROM unique_kind u JOIN current_holder h
+            ON h.group_external_id = u.group_external_id AND h.kind_id = u.kind_id
+           AND h.member_external_id IS DISTINCT FROM u.external_id`,
       });
     }
   }
