@@ -10,6 +10,10 @@ import { Layout } from "./layout/Layout";
 import { attributeDefinitions } from "./resources/AttributeDefinition";
 import { auditEvents } from "./resources/AuditEvent";
 import { DEPARTMENT_SETTINGS_PATH, DepartmentSettings, departments } from "./resources/Department";
+import { dataSourceRecords, dataSources } from "./resources/DataSource";
+import { dedupRules } from "./resources/DedupRule";
+import { duplicateSets } from "./resources/DuplicateSet";
+import { IMPORT_PATH, ImportPage } from "./resources/Import";
 import { geoZones } from "./resources/GeoZone";
 import { idTypes } from "./resources/IdType";
 import { jobs } from "./resources/Job";
@@ -48,12 +52,17 @@ export const App = ({ config, session, client }: AppProps) => {
           <Resource name="IdType" {...idTypes} />
           <Resource name="MembershipKind" {...membershipKinds} />
           <Resource name="AttributeDefinition" {...attributeDefinitions} />
+          <Resource name="DuplicateSet" {...duplicateSets} />
+          <Resource name="DedupRule" {...dedupRules} />
+          <Resource name="DataSource" {...dataSources} />
+          <Resource name="DataSourceRecord" {...dataSourceRecords} />
           <Resource name="AuditEvent" {...auditEvents} />
           <Resource name="Job" {...jobs} />
           <Resource name="UserProfile" {...userProfiles} />
           <Resource name="Department" {...departments} />
           <CustomRoutes>
             <Route path={DEPARTMENT_SETTINGS_PATH} element={<DepartmentSettings />} />
+            <Route path={IMPORT_PATH} element={<ImportPage />} />
           </CustomRoutes>
         </Admin>
       </ApolloProvider>

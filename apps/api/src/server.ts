@@ -110,7 +110,13 @@ export async function createApi({ env, db, log }: ApiDeps) {
   app.use(
     cors({
       origin: env.CORS_ORIGINS,
-      allowedHeaders: ["authorization", "content-type", "x-request-id", "apollo-require-preflight"],
+      allowedHeaders: [
+        "authorization",
+        "content-type",
+        "x-request-id",
+        "x-file-name",
+        "apollo-require-preflight",
+      ],
       exposedHeaders: ["x-request-id", "content-disposition"],
       maxAge: 600,
     }),

@@ -130,6 +130,15 @@ describe("errors and limits", () => {
       headers: { origin: "http://localhost:5173", "access-control-request-method": "POST" },
     });
     expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    const upload = await fetch(`${h.url}/files`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "x-file-name",
+      },
+    });
+    expect(upload.headers.get("access-control-allow-headers")).toMatch(/x-file-name/);
     const denied = await fetch(`${h.url}/graphql`, {
       method: "OPTIONS",
       headers: { origin: "https://evil.example", "access-control-request-method": "POST" },

@@ -73,6 +73,28 @@ export const accessRules: Readonly<Record<string, readonly Rule[]>> = {
     { roles: ANYONE, actions: ["list", "show"] },
     { roles: ["admin"], actions: ["create", "edit", "delete"] },
   ],
+  // Registry import page (uploads a CSV and runs REGISTRY_IMPORT) and export jobs.
+  Import: [{ roles: ["admin", "registrar"], actions: ["create"] }],
+  RegistryExport: [{ roles: ["admin", "registrar", "program_manager", "auditor"], actions: ["create"] }],
+  // Documents of registrants: listed to all (empty without access to personal data);
+  // registrars and admins attach and remove them.
+  Document: [
+    { roles: ANYONE, actions: ["list"] },
+    { roles: ["admin", "registrar"], actions: ["create", "delete"] },
+  ],
+  // Deduplication: everyone but approvers and finance reviews; registrars and admins decide.
+  DuplicateSet: [
+    { roles: ["admin", "registrar", "program_manager", "auditor", "viewer"], actions: ["list", "show"] },
+    { roles: ["admin", "registrar"], actions: ["edit"] },
+  ],
+  DedupRule: [{ roles: ["admin"], actions: ["list", "show", "edit"] }],
+  // External registries: admins keep them, registrars and auditors read them.
+  DataSource: [
+    { roles: ["admin", "registrar", "auditor"], actions: ["list", "show"] },
+    { roles: ["admin"], actions: ["create", "edit"] },
+    { roles: ["admin", "registrar"], actions: ["sync"] },
+  ],
+  DataSourceRecord: [{ roles: ["admin", "registrar", "auditor"], actions: ["list", "show"] }],
 };
 
 /** Pure decision used by `authProvider.canAccess`; unknown resources/actions are denied. */

@@ -11,6 +11,10 @@ export const RESOURCES = [
   "IdType",
   "MembershipKind",
   "AttributeDefinition",
+  "DuplicateSet",
+  "DedupRule",
+  "DataSource",
+  "DataSourceRecord",
 ] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 

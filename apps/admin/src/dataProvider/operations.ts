@@ -7,8 +7,14 @@ import type {
   ListMetadata,
   MutationAddGroupMemberArgs,
   MutationCancelJobArgs,
+  MutationDeleteDocumentArgs,
   MutationEndGroupMembershipArgs,
+  MutationMarkNotDuplicateArgs,
+  MutationMergeRegistrantsArgs,
+  MutationRevertMergeArgs,
+  MutationRunDeduplicationArgs,
   MutationStartJobArgs,
+  MutationSyncDataSourceArgs,
   UserProfile,
   Viewer,
 } from "@pbms/graphql-types";
@@ -121,3 +127,78 @@ export const END_GROUP_MEMBERSHIP: TypedDocumentNode<
     }
   }
 `;
+
+type JobStarted = Pick<Job, "id" | "state">;
+
+/** Starts a deduplication run (CONFLICT while another one of the department runs). */
+export const RUN_DEDUPLICATION: TypedDocumentNode<
+  { runDeduplication: JobStarted },
+  MutationRunDeduplicationArgs
+> = gql`
+  mutation RunDeduplication($input: RunDeduplicationInput) {
+    runDeduplication(input: $input) {
+      id
+      state
+    }
+  }
+`;
+
+type DuplicateSetDecision = { id: string; status: string };
+
+export const MARK_NOT_DUPLICATE: TypedDocumentNode<
+  { markNotDuplicate: DuplicateSetDecision },
+  MutationMarkNotDuplicateArgs
+> = gql`
+  mutation MarkNotDuplicate($input: MarkNotDuplicateInput!) {
+    markNotDuplicate(input: $input) {
+      id
+      status
+    }
+  }
+`;
+
+export const MERGE_REGISTRANTS: TypedDocumentNode<
+  { mergeRegistrants: DuplicateSetDecision },
+  MutationMergeRegistrantsArgs
+> = gql`
+  mutation MergeRegistrants($input: MergeRegistrantsInput!) {
+    mergeRegistrants(input: $input) {
+      id
+      status
+    }
+  }
+`;
+
+export const REVERT_MERGE: TypedDocumentNode<
+  { revertMerge: { id: string; revertedAt?: string | null } },
+  MutationRevertMergeArgs
+> = gql`
+  mutation RevertMerge($input: RevertMergeInput!) {
+    revertMerge(input: $input) {
+      id
+      revertedAt
+    }
+  }
+`;
+
+export const DELETE_DOCUMENT: TypedDocumentNode<
+  { deleteDocument: { id: string } },
+  MutationDeleteDocumentArgs
+> = gql`
+  mutation DeleteDocument($id: ID!) {
+    deleteDocument(id: $id) {
+      id
+    }
+  }
+`;
+
+/** Starts a sync of a data source (CONFLICT while one runs for it). */
+export const SYNC_DATA_SOURCE: TypedDocumentNode<{ syncDataSource: JobStarted }, MutationSyncDataSourceArgs> =
+  gql`
+    mutation SyncDataSource($input: SyncDataSourceInput!) {
+      syncDataSource(input: $input) {
+        id
+        state
+      }
+    }
+  `;

@@ -1,7 +1,9 @@
 import SettingsIcon from "@mui/icons-material/Settings";
+import UploadFileIcon from "@mui/icons-material/UploadFile";
 import { ListSubheader } from "@mui/material";
 import { Menu as RaMenu, useCanAccess, useSidebarState, useTranslate } from "react-admin";
 import { DEPARTMENT_SETTINGS_PATH } from "../resources/Department";
+import { IMPORT_PATH } from "../resources/Import";
 
 /**
  * The sidebar is site navigation, so it is a `<nav>` of links (react-admin's default is
@@ -29,11 +31,22 @@ const GroupHeading = ({ label }: { label: string }) => {
 export const Menu = () => {
   const translate = useTranslate();
   const { canAccess: canEditDepartment } = useCanAccess({ resource: "Department", action: "edit" });
+  const { canAccess: canImport } = useCanAccess({ resource: "Import", action: "create" });
   return (
     <RaMenu component="nav" role="navigation" aria-label={translate("app.menu.label")}>
       <RaMenu.DashboardItem {...asLink} />
       <GroupHeading label="app.menu.registry" />
       <RaMenu.ResourceItem name="Registrant" {...asLink} />
+      {canImport ? (
+        <RaMenu.Item
+          to={IMPORT_PATH}
+          primaryText="app.menu.import"
+          leftIcon={<UploadFileIcon />}
+          {...asLink}
+        />
+      ) : null}
+      <RaMenu.ResourceItem name="DuplicateSet" {...asLink} />
+      <RaMenu.ResourceItem name="DataSource" {...asLink} />
       <RaMenu.ResourceItem name="GeoZone" {...asLink} />
       <RaMenu.ResourceItem name="IdType" {...asLink} />
       <RaMenu.ResourceItem name="MembershipKind" {...asLink} />

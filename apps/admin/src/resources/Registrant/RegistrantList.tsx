@@ -11,6 +11,7 @@ import {
   TopToolbar,
 } from "react-admin";
 import { EnumField } from "../../components/EnumField";
+import { RegistrantExportButton } from "./RegistrantExportButton";
 import { KindChip, StatusChip } from "./RegistrantFields";
 import { registrantFilters } from "./registrantFilters";
 
@@ -19,6 +20,7 @@ const RegistrantListActions = () => (
     <SortButton fields={["name", "registrationDate", "birthDate"]} />
     <FilterButton />
     <CreateButton />
+    <RegistrantExportButton />
   </TopToolbar>
 );
 

@@ -23,6 +23,7 @@ import {
 } from "react-admin";
 import { EnumField } from "../../components/EnumField";
 import { AttributesField } from "./AttributesField";
+import { RegistrantDocuments } from "./RegistrantDocuments";
 import { GroupsOfIndividual, MembersOfGroup } from "./RegistrantMembers";
 import { KindChip, StatusChip } from "./RegistrantFields";
 
@@ -274,6 +275,9 @@ const RegistrantTabs = () => {
       </TabbedShowLayout.Tab>
       <TabbedShowLayout.Tab label="app.registrant.tab.accounts" path="accounts">
         <Accounts label={false} />
+      </TabbedShowLayout.Tab>
+      <TabbedShowLayout.Tab label="app.registrant.tab.documents" path="documents">
+        <RegistrantDocuments label={false} />
       </TabbedShowLayout.Tab>
       {canSeeAudit ? (
         <TabbedShowLayout.Tab label="app.registrant.tab.audit" path="audit">

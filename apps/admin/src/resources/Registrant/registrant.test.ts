@@ -293,3 +293,12 @@ describe("registrant validation", () => {
     expect(today(new Date(2026, 0, 5, 23, 30))).toBe("2026-01-05");
   });
 });
+
+describe("formatByteSize", () => {
+  it("uses binary units with one decimal", async () => {
+    const { formatByteSize } = await import("./documents");
+    expect(formatByteSize(512)).toBe("512 B");
+    expect(formatByteSize(1536)).toBe("1.5 KB");
+    expect(formatByteSize(2 * 1024 * 1024)).toBe("2 MB");
+  });
+});
