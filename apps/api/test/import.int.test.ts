@@ -262,3 +262,44 @@ describe("registry export", () => {
     expect(res.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 });
+
+describe("membership import", () => {
+  it("links existing individuals to households from a memberships file, once", async () => {
+    const people = [
+      "individual_id,given_name,family_name",
+      "IND-M-1,Neema,Shirima",
+      "IND-M-2,Upendo,Shirima",
+      "IND-M-3,Baraka,Shirima",
+    ].join("\n");
+    expect(
+      (await runImport(people, { entity: "INDIVIDUAL", mapping: { individual_id: "external_id" } })).result,
+    ).toMatchObject({ inserted: 3 });
+    const memberships = [
+      "individual_id,household_id,role,since",
+      "IND-M-1,HH-T-2,spouse,2026-03-01",
+      "IND-M-2,HH-T-2,child,2026-03-01",
+      "IND-M-3,HH-T-1,head,2026-03-01",
+      "IND-M-9,HH-T-2,child,2026-03-01",
+      "IND-M-2,HH-T-2,child,2026-03-02",
+    ].join("\n");
+    const mapping = {
+      individual_id: "external_id",
+      household_id: "group_external_id",
+      role: "membership_kind",
+      since: "start_date",
+    };
+    const job = await runImport(memberships, { entity: "MEMBERSHIP", mapping });
+    expect(job.result).toMatchObject({ rows: 5, inserted: 2, rejected: 3 });
+    const errors = await h.sql<{ line: number; message: string }>(
+      "SELECT line, message FROM import_error WHERE job_id = $1 ORDER BY line",
+      [job.id],
+    );
+    expect(errors.map((e) => e.line)).toEqual([4, 5, 6]); // HH-T-1 has a head; IND-M-9 unknown; duplicate row
+    const again = await runImport(memberships, { entity: "MEMBERSHIP", mapping });
+    expect(again.result).toMatchObject({ inserted: 0, unchanged: 2 });
+    const [{ n }] = (await h.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM group_membership m JOIN registrant g ON g.id = m.group_id WHERE g.external_id = 'HH-T-2' AND m.start_date = DATE '2026-03-01'",
+    )) as [{ n: number }];
+    expect(n).toBe(2);
+  });
+});

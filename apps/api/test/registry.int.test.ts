@@ -354,6 +354,39 @@ describe("personal data", () => {
     expect(masked.data!.registrants[0]!.identifiers[0]!.value).toBe(`••••••${value.slice(-4)}`);
     expect(masked.data!.registrants[0]!.phones[0]!.e164).toMatch(/^•+\d{4}$/);
   });
+
+  it("masks bank accounts and wallets for viewers", async () => {
+    const created = await h.gql<{ createRegistrant: { id: string } }>(
+      CREATE,
+      {
+        kind: "INDIVIDUAL",
+        givenName: "Account",
+        familyName: "Holder",
+        financialAddresses: [
+          { kind: "BANK_ACCOUNT", iban: "DE89 3704 0044 0532 0130 00", bic: "COBADEFFXXX" },
+          { kind: "MOBILE_WALLET", msisdn: "+254712999888", walletProvider: "mpesa" },
+        ],
+      },
+      registrar,
+    );
+    const q = `query ($id: ID!) { registrant(id: $id) { financialAddresses { iban msisdn fa } } }`;
+    const id = created.data!.createRegistrant.id;
+    const clear = await h.gql<{
+      registrant: { financialAddresses: { iban: string | null; msisdn: string | null; fa: string }[] };
+    }>(q, { id }, registrar);
+    const masked = await h.gql<{
+      registrant: { financialAddresses: { iban: string | null; msisdn: string | null; fa: string }[] };
+    }>(q, { id }, viewer);
+    expect(clear.data!.registrant.financialAddresses.map((a) => a.fa)).toEqual([
+      "iban:DE89370400440532013000@COBADEFFXXX",
+      "mobile:+254712999888@mpesa",
+    ]);
+    const [bank, wallet] = masked.data!.registrant.financialAddresses;
+    expect(bank!.iban).toBe("••••••••••••••••••3000");
+    expect(bank!.fa).not.toContain("DE89");
+    expect(wallet!.msisdn).toMatch(/^•+9888$/);
+    expect(JSON.stringify(masked.data)).not.toMatch(/370400440532|712999/);
+  });
 });
 
 describe("department isolation of the registry", () => {

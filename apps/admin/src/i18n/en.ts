@@ -219,6 +219,7 @@ export const en = {
       entity: "The file holds",
       entityGroup: "Households / groups",
       entityIndividual: "Individuals",
+      entityMembership: "Household memberships",
       chooseFile: "Choose a CSV file",
       file: "CSV file",
       noHeader: "The file has no header line.",

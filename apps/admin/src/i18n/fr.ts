@@ -217,6 +217,7 @@ export const fr: AppMessages = {
       entity: "Le fichier contient",
       entityGroup: "Ménages / groupes",
       entityIndividual: "Personnes",
+      entityMembership: "Appartenances aux ménages",
       chooseFile: "Choisir un fichier CSV",
       file: "Fichier CSV",
       noHeader: "Le fichier n'a pas de ligne d'en-tête.",

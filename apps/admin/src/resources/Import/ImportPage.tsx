@@ -181,6 +181,11 @@ const ImportForm = ({ onStarted }: { onStarted: (jobId: string) => void }) => {
               control={<Radio />}
               label={translate("app.import.entityIndividual")}
             />
+            <FormControlLabel
+              value="MEMBERSHIP"
+              control={<Radio />}
+              label={translate("app.import.entityMembership")}
+            />
           </RadioGroup>
         </FormControl>
         <Box>

@@ -142,3 +142,27 @@ describe("data source form helpers", () => {
     expect(jsonText(undefined)).toBe("");
   });
 });
+
+describe("membership files", () => {
+  it("map individual and household columns and offer no attributes", () => {
+    const targets = { attributes: ["roof_material"], idTypes: ["NATIONAL_ID"] };
+    expect(
+      autoMapColumns(
+        ["individual_id", "household_id", "member_kind", "roof_material"],
+        "MEMBERSHIP",
+        targets,
+      ),
+    ).toEqual({
+      individual_id: "external_id",
+      household_id: "group_external_id",
+      member_kind: "membership_kind",
+      roof_material: IGNORE,
+    });
+    expect(mappingTargets("MEMBERSHIP", targets)).toEqual([
+      "external_id",
+      "group_external_id",
+      "membership_kind",
+      "start_date",
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 /** What an imported file holds (the job's `entity`). */
-export type ImportEntity = "GROUP" | "INDIVIDUAL";
+export type ImportEntity = "GROUP" | "INDIVIDUAL" | "MEMBERSHIP";
 
 /** A column that is not imported (the job's own word for it). */
 export const IGNORE = "ignore";
@@ -24,12 +24,21 @@ export const importFields: Readonly<Record<ImportEntity, readonly string[]>> = {
     "membership_kind",
     "tags",
   ],
+  // One row per membership; external_id is the individual's.
+  MEMBERSHIP: ["external_id", "group_external_id", "membership_kind", "start_date"],
 };
 
 /** Usual column names of the registry's files that mean another field. */
 const aliases: Readonly<Record<ImportEntity, Readonly<Record<string, string>>>> = {
   GROUP: { household_id: "external_id", group_id: "external_id" },
   INDIVIDUAL: {
+    individual_id: "external_id",
+    person_id: "external_id",
+    household_id: "group_external_id",
+    group_id: "group_external_id",
+    member_kind: "membership_kind",
+  },
+  MEMBERSHIP: {
     individual_id: "external_id",
     person_id: "external_id",
     household_id: "group_external_id",
@@ -49,7 +58,8 @@ export interface MappingTargets {
 export function mappingTargets(entity: ImportEntity, targets: MappingTargets): string[] {
   return [
     ...importFields[entity],
-    ...targets.attributes.map((code) => `attr.${code}`),
+    // Memberships have no attributes.
+    ...(entity === "MEMBERSHIP" ? [] : targets.attributes.map((code) => `attr.${code}`)),
     // Identifiers belong to individuals only.
     ...(entity === "INDIVIDUAL" ? targets.idTypes.map((code) => `id.${code}`) : []),
   ];
@@ -76,14 +86,15 @@ export function autoMapColumns(
   const used = new Set<string>();
   const fields = new Set(importFields[entity]);
   const idTypes = entity === "INDIVIDUAL" ? targets.idTypes : [];
+  const attributes = entity === "MEMBERSHIP" ? [] : targets.attributes;
   for (const column of columns) {
     const name = normalised(column);
-    const attribute = targets.attributes.find((code) => normalised(code) === name);
+    const attribute = attributes.find((code) => normalised(code) === name);
     const idType = idTypes.find((code) => normalised(code) === name);
     let target: string = IGNORE;
     if (fields.has(name)) target = name;
-    else if (name.startsWith("attr.") && targets.attributes.some((c) => `attr.${normalised(c)}` === name))
-      target = `attr.${targets.attributes.find((c) => `attr.${normalised(c)}` === name)}`;
+    else if (name.startsWith("attr.") && attributes.some((c) => `attr.${normalised(c)}` === name))
+      target = `attr.${attributes.find((c) => `attr.${normalised(c)}` === name)}`;
     else if (name.startsWith("id.") && idTypes.some((c) => `id.${normalised(c)}` === name))
       target = `id.${idTypes.find((c) => `id.${normalised(c)}` === name)}`;
     else if (attribute !== undefined) target = `attr.${attribute}`;

@@ -24,6 +24,8 @@ export const FIELDS = {
     "membership_kind",
     "tags",
   ],
+  /** One row per membership: `external_id` is the individual's. */
+  MEMBERSHIP: ["external_id", "group_external_id", "membership_kind", "start_date"],
 } as const;
 
 export type ImportEntity = keyof typeof FIELDS;
@@ -86,6 +88,31 @@ export function checks(
     message: "external_id is required",
     failing: `SELECT line FROM staged s WHERE s.external_id IS NULL`,
   });
+  if (entity === "MEMBERSHIP") {
+    c.push({
+      column: src("external_id"),
+      message: "no individual with this external id (import the individuals first)",
+      failing: `SELECT s.line FROM staged s LEFT JOIN registrant r ON r.external_id = s.external_id AND r.kind = 'INDIVIDUAL' WHERE s.external_id IS NOT NULL AND r.id IS NULL`,
+    });
+    c.push({
+      column: has(fields, "group_external_id") ? src("group_external_id") : null,
+      message: "group_external_id is required",
+      failing: `SELECT line FROM staged s WHERE ${has(fields, "group_external_id") ? "s.group_external_id IS NULL" : "true"}`,
+    });
+    c.push({
+      column: src("external_id"),
+      message: "the same membership appears earlier in the file",
+      failing: `SELECT line FROM (SELECT line, row_number() OVER (PARTITION BY external_id, ${has(fields, "group_external_id") ? "group_external_id" : "1"} ORDER BY line) AS n FROM staged WHERE external_id IS NOT NULL) d WHERE n > 1`,
+    });
+    if (has(fields, "start_date"))
+      c.push({
+        column: src("start_date"),
+        message: "start_date must be a date YYYY-MM-DD",
+        failing: `SELECT line FROM staged s WHERE s.start_date IS NOT NULL AND pg_temp.try_date(s.start_date) IS NULL`,
+      });
+    if (has(fields, "group_external_id")) c.push(...groupChecks(fields));
+    return c;
+  }
   c.push({
     column: src("external_id"),
     message: "the same external_id appears earlier in the file",
@@ -133,41 +160,7 @@ export function checks(
         message: "phone must be in international format, e.g. +254712345678",
         failing: `SELECT line FROM staged s WHERE s.phone IS NOT NULL AND pg_temp.phone(s.phone) IS NULL`,
       });
-    if (has(fields, "group_external_id")) {
-      c.push({
-        column: src("group_external_id"),
-        message: "no group with this external id (import the groups first)",
-        failing: `SELECT s.line FROM staged s LEFT JOIN registrant g ON g.external_id = s.group_external_id AND g.kind = 'GROUP' WHERE s.group_external_id IS NOT NULL AND g.id IS NULL`,
-      });
-      const kind = has(fields, "membership_kind") ? `upper(coalesce(s.membership_kind, 'OTHER'))` : `'OTHER'`;
-      c.push({
-        column: has(fields, "membership_kind") ? src("membership_kind") : src("group_external_id"),
-        message: "unknown membership kind",
-        failing: `SELECT s.line FROM staged s LEFT JOIN membership_kind k ON k.code = ${kind} WHERE s.group_external_id IS NOT NULL AND k.id IS NULL`,
-      });
-      // Set-based: kinds unique per group, against the file itself and the current members.
-      c.push({
-        column: has(fields, "membership_kind") ? src("membership_kind") : src("group_external_id"),
-        message: "the group already has a member of this kind (only one allowed)",
-        failing: `WITH unique_kind AS (
-            SELECT s.line, s.external_id, s.group_external_id, k.id AS kind_id,
-                   row_number() OVER (PARTITION BY s.group_external_id, k.id ORDER BY s.line) AS n
-              FROM staged s JOIN membership_kind k ON k.code = ${kind} AND k.unique_per_group
-             WHERE s.group_external_id IS NOT NULL),
-          current_holder AS (
-            SELECT g.external_id AS group_external_id, m.kind_id, i.external_id AS member_external_id
-              FROM group_membership m
-              JOIN membership_kind k ON k.id = m.kind_id AND k.unique_per_group
-              JOIN registrant g ON g.id = m.group_id
-              JOIN registrant i ON i.id = m.individual_id
-             WHERE m.end_date IS NULL)
-          SELECT line FROM unique_kind WHERE n > 1
-          UNION
-          SELECT u.line FROM unique_kind u JOIN current_holder h
-            ON h.group_external_id = u.group_external_id AND h.kind_id = u.kind_id
-           AND h.member_external_id IS DISTINCT FROM u.external_id`,
-      });
-    }
+    if (has(fields, "group_external_id")) c.push(...groupChecks(fields));
   }
   if (has(fields, "registration_date"))
     c.push({
@@ -243,6 +236,47 @@ export function checks(
         failing: `SELECT line FROM staged s WHERE ${v} IS NULL`,
       });
   }
+  return c;
+}
+
+/** Checks of rows that name a group: it exists, the kind is known, kinds unique per group hold. */
+function groupChecks(fields: StagedField[]): Check[] {
+  const c: Check[] = [];
+  const src = (field: string) => col(fields, field).source;
+  c.push({
+    column: src("group_external_id"),
+    message: "no group with this external id (import the groups first)",
+    failing: `SELECT s.line FROM staged s LEFT JOIN registrant g ON g.external_id = s.group_external_id AND g.kind = 'GROUP' WHERE s.group_external_id IS NOT NULL AND g.id IS NULL`,
+  });
+  const kind = has(fields, "membership_kind") ? `upper(coalesce(s.membership_kind, 'OTHER'))` : `'OTHER'`;
+  c.push({
+    column: has(fields, "membership_kind") ? src("membership_kind") : src("group_external_id"),
+    message: "unknown membership kind",
+    failing: `SELECT s.line FROM staged s LEFT JOIN membership_kind k ON k.code = ${kind} WHERE s.group_external_id IS NOT NULL AND k.id IS NULL`,
+  });
+  // Set-based: kinds unique per group, against the file itself and the current members.
+  c.push({
+    column: has(fields, "membership_kind") ? src("membership_kind") : src("group_external_id"),
+    message: "the group already has a member of this kind (only one allowed)",
+    failing: `WITH unique_kind AS (
+        SELECT s.line, s.external_id, s.group_external_id, k.id AS kind_id,
+               row_number() OVER (PARTITION BY s.group_external_id, k.id ORDER BY s.line) AS n
+          FROM staged s JOIN membership_kind k ON k.code = ${kind} AND k.unique_per_group
+         WHERE s.group_external_id IS NOT NULL),
+      current_holder AS (
+        SELECT g.external_id AS group_external_id, m.kind_id, i.external_id AS member_external_id
+          FROM group_membership m
+          JOIN membership_kind k ON k.id = m.kind_id AND k.unique_per_group
+          JOIN registrant g ON g.id = m.group_id
+          JOIN registrant i ON i.id = m.individual_id
+         WHERE m.end_date IS NULL)
+      SELECT line FROM unique_kind WHERE n > 1
+      UNION
+      SELECT u.line FROM unique_kind u JOIN current_holder h
+        ON h.group_external_id = u.group_external_id AND h.kind_id = u.kind_id
+       AND h.member_external_id IS DISTINCT FROM u.external_id`,
+  });
+
   return c;
 }
 

@@ -26,7 +26,7 @@ import {
 const paramsSchema = z
   .object({
     fileId: z.string().uuid(),
-    entity: z.enum(["INDIVIDUAL", "GROUP"]),
+    entity: z.enum(["INDIVIDUAL", "GROUP", "MEMBERSHIP"]),
     /** file column → field (`external_id`, `attr.<code>`, `id.<ID_TYPE_CODE>`, …); unmapped columns named like a field map to it. */
     mapping: z.record(z.string(), z.string()).default({}),
     /** Merge nothing when any row is rejected. */
@@ -109,12 +109,15 @@ defineJob("REGISTRY_IMPORT", {
   async run({ job, db, storage, databaseUrl, progress, log }) {
     const params = paramsSchema.parse(job.params);
     const scope = { tenantId: job.tenantId, actorId: job.createdById, requestId: `job:${job.id}` };
+    const registrants = params.entity !== "MEMBERSHIP";
     const { file, attributes, idTypes } = await inTenant(db, scope, async (t) => ({
       file: await t.storedFile.findUnique({ where: { id: params.fileId } }),
-      attributes: (await t.attributeDefinition.findMany({
-        where: { OR: [{ appliesTo: null }, { appliesTo: params.entity }] },
-      })) as unknown as AttributeDef[],
-      idTypes: (await t.idType.findMany()) as IdTypeDef[],
+      attributes: registrants
+        ? ((await t.attributeDefinition.findMany({
+            where: { OR: [{ appliesTo: null }, { appliesTo: params.entity as "GROUP" | "INDIVIDUAL" }] },
+          })) as unknown as AttributeDef[])
+        : [],
+      idTypes: registrants ? ((await t.idType.findMany()) as IdTypeDef[]) : [],
     }));
     if (!file) throw new JobFailure(`File ${params.fileId} not found in this department`);
     const header = await readHeader(storage.get(file.storageKey));
@@ -270,6 +273,17 @@ async function mergeRows(
   tenantId: string,
 ): Promise<{ inserted: number; updated: number }> {
   const has = (f: string) => fields.some((x) => x.field === f);
+  if (entity === "MEMBERSHIP") {
+    return {
+      inserted: await addMemberships(
+        client,
+        tenantId,
+        has("membership_kind"),
+        has("start_date") ? "s.start_date" : "NULL",
+      ),
+      updated: 0,
+    };
+  }
   const v = (f: string, fallback = "NULL") => (has(f) ? `s.${f}` : fallback);
   const attrs = attributesSql(fields, attributes);
   // Zones are joined once (hash joins), not looked up per row.
@@ -349,18 +363,34 @@ async function mergeRows(
       );
     }
     if (has("group_external_id")) {
-      const kind = has("membership_kind") ? `upper(coalesce(s.membership_kind, 'OTHER'))` : `'OTHER'`;
-      await client.query(
-        `INSERT INTO group_membership (id, tenant_id, group_id, individual_id, kind_id, start_date)
-         SELECT gen_random_uuid(), $1, g.id, r.id, k.id, coalesce(pg_temp.try_date(${has("registration_date") ? "s.registration_date" : "NULL"}), current_date)
-           FROM valid s
-           JOIN registrant r ON r.external_id = s.external_id
-           JOIN registrant g ON g.external_id = s.group_external_id AND g.kind = 'GROUP'
-           JOIN membership_kind k ON k.code = ${kind}
-          WHERE NOT EXISTS (SELECT 1 FROM group_membership m WHERE m.group_id = g.id AND m.individual_id = r.id AND m.end_date IS NULL)`,
-        [tenantId],
+      await addMemberships(
+        client,
+        tenantId,
+        has("membership_kind"),
+        has("registration_date") ? "s.registration_date" : "NULL",
       );
     }
   }
   return { inserted, updated: upsert.rows.length - inserted };
+}
+
+/** Adds the valid rows' individuals to their groups, unless they are current members already. */
+async function addMemberships(
+  client: pg.Client,
+  tenantId: string,
+  withKind: boolean,
+  startDate: string,
+): Promise<number> {
+  const kind = withKind ? `upper(coalesce(s.membership_kind, 'OTHER'))` : `'OTHER'`;
+  const res = await client.query(
+    `INSERT INTO group_membership (id, tenant_id, group_id, individual_id, kind_id, start_date)
+     SELECT gen_random_uuid(), $1, g.id, r.id, k.id, coalesce(pg_temp.try_date(${startDate}), current_date)
+       FROM valid s
+       JOIN registrant r ON r.external_id = s.external_id AND r.kind = 'INDIVIDUAL'
+       JOIN registrant g ON g.external_id = s.group_external_id AND g.kind = 'GROUP'
+       JOIN membership_kind k ON k.code = ${kind}
+      WHERE NOT EXISTS (SELECT 1 FROM group_membership m WHERE m.group_id = g.id AND m.individual_id = r.id AND m.end_date IS NULL)`,
+    [tenantId],
+  );
+  return res.rowCount ?? 0;
 }
