@@ -1,5 +1,4 @@
 import CancelIcon from "@mui/icons-material/Cancel";
-import DownloadIcon from "@mui/icons-material/Download";
 import PlayArrowIcon from "@mui/icons-material/PlayArrow";
 import { useApolloClient } from "@apollo/client";
 import { type Job, JobType } from "@pbms/graphql-types";
@@ -13,9 +12,8 @@ import {
   useRedirect,
   useRefresh,
 } from "react-admin";
-import { useAppRuntime } from "../../appContext";
 import { CANCEL_JOB, START_JOB } from "../../dataProvider/operations";
-import { filenameFromContentDisposition, resolveOutputUrl, saveBlob } from "./jobDownload";
+import { DownloadButton } from "../../components/DownloadButton";
 import { isJobActive } from "./jobProgress";
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -61,37 +59,8 @@ export const ExportAuditLogButton = ({ params }: { params?: Record<string, unkno
 /** Downloads the job's output file with the bearer token (when the job has one). */
 export const DownloadJobOutputButton = () => {
   const job = useRecordContext<Job>();
-  const { config, session } = useAppRuntime();
-  const notify = useNotify();
-  const [pending, setPending] = useState(false);
   if (!job?.hasOutput || !job.outputUrl) return null;
-  const outputUrl = job.outputUrl;
-
-  const download = async () => {
-    setPending(true);
-    try {
-      const response = await session.fetch(resolveOutputUrl(outputUrl, config.apiUrl));
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const blob = await response.blob();
-      const filename =
-        filenameFromContentDisposition(response.headers.get("content-disposition")) ??
-        `${job.type.toLowerCase()}-${job.id}`;
-      saveBlob(blob, filename);
-    } catch (error) {
-      notify("app.job.notification.downloadFailed", {
-        type: "error",
-        messageArgs: { error: messageOf(error) },
-      });
-    } finally {
-      setPending(false);
-    }
-  };
-
-  return (
-    <Button label="app.job.action.download" onClick={download} disabled={pending}>
-      <DownloadIcon />
-    </Button>
-  );
+  return <DownloadButton path={job.outputUrl} fallbackName={`${job.type.toLowerCase()}-${job.id}`} />;
 };
 
 /** Cancels a queued or running job, after confirmation. */

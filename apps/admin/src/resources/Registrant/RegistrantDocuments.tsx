@@ -1,6 +1,5 @@
 import { useApolloClient } from "@apollo/client";
 import DeleteIcon from "@mui/icons-material/Delete";
-import DownloadIcon from "@mui/icons-material/Download";
 import UploadFileIcon from "@mui/icons-material/UploadFile";
 import {
   Box,
@@ -29,40 +28,16 @@ import {
 } from "react-admin";
 import { useAppRuntime } from "../../appContext";
 import { DELETE_DOCUMENT } from "../../dataProvider/operations";
-import { filenameFromContentDisposition, saveBlob } from "../Job/jobDownload";
-import { apiUrlOf, postFile, responseErrorOf } from "../Import/uploadFile";
+import { DownloadButton } from "../../components/DownloadButton";
+import { apiUrlOf, postFile } from "../Import/uploadFile";
 import { DOCUMENT_ACCEPT, documentTypes, formatByteSize } from "./documents";
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const DownloadDocumentButton = () => {
   const document = useRecordContext<Document>();
-  const { config, session } = useAppRuntime();
-  const notify = useNotify();
-  const [pending, setPending] = useState(false);
   if (!document) return null;
-  const download = async () => {
-    setPending(true);
-    try {
-      const response = await session.fetch(apiUrlOf(`/documents/${document.id}/content`, config.apiUrl));
-      if (!response.ok) throw await responseErrorOf(response);
-      const filename =
-        filenameFromContentDisposition(response.headers.get("content-disposition")) ?? document.fileName;
-      saveBlob(await response.blob(), filename);
-    } catch (error) {
-      notify("app.job.notification.downloadFailed", {
-        type: "error",
-        messageArgs: { error: messageOf(error) },
-      });
-    } finally {
-      setPending(false);
-    }
-  };
-  return (
-    <Button label="app.job.action.download" onClick={download} disabled={pending}>
-      <DownloadIcon />
-    </Button>
-  );
+  return <DownloadButton path={`/documents/${document.id}/content`} fallbackName={document.fileName} />;
 };
 
 const DeleteDocumentButton = () => {
