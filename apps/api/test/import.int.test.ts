@@ -303,3 +303,21 @@ describe("membership import", () => {
     expect(n).toBe(2);
   });
 });
+
+describe("import fields", () => {
+  it("lists the fields a column can map to, for registrars", async () => {
+    const res = await h.gql<{ importFields: string[] }>(
+      "{ importFields(entity: MEMBERSHIP) }",
+      {},
+      registrar,
+    );
+    expect(res.data?.importFields).toEqual([
+      "external_id",
+      "group_external_id",
+      "membership_kind",
+      "start_date",
+    ]);
+    const viewer = await h.gql("{ importFields(entity: GROUP) }", {}, await h.userToken("viewer"));
+    expect(viewer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+  });
+});

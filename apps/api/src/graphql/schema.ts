@@ -10,6 +10,7 @@ import {
   RegistrantMergeResolver,
 } from "../modules/dedup/dedup.resolver.ts";
 import { DataSourceRecordResolver, DataSourceResolver } from "../modules/datasources/datasource.resolver.ts";
+import { ImportResolver } from "../modules/imports/import.resolver.ts";
 import { JobResolver } from "../modules/jobs/job.resolver.ts";
 import { TenancyResolver } from "../modules/tenancy/tenancy.resolver.ts";
 import {
@@ -30,6 +31,7 @@ export const resolvers = [
   MembershipKindResolver,
   AttributeDefinitionResolver,
   RegistrantResolver,
+  ImportResolver,
   DedupRuleResolver,
   DuplicateSetResolver,
   RegistrantMergeResolver,

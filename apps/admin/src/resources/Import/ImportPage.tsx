@@ -1,7 +1,7 @@
 import DownloadIcon from "@mui/icons-material/Download";
 import ReplayIcon from "@mui/icons-material/Replay";
 import UploadFileIcon from "@mui/icons-material/UploadFile";
-import { useApolloClient } from "@apollo/client";
+import { gql, useApolloClient, useQuery } from "@apollo/client";
 import {
   Alert,
   Box,
@@ -52,8 +52,15 @@ const HEADER_BYTES = 64 * 1024;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Attribute codes and identifier type codes a column can be mapped to. */
+const IMPORT_FIELDS = gql`
+  query ImportFields($entity: ImportEntity!) {
+    importFields(entity: $entity)
+  }
+`;
+
+/** Fields, attribute codes and identifier type codes a column can be mapped to. */
 function useMappingTargets(entity: ImportEntity) {
+  const { data: fields } = useQuery<{ importFields: string[] }>(IMPORT_FIELDS, { variables: { entity } });
   const { data: attributes } = useGetList<AttributeDefinition>(
     "AttributeDefinition",
     { pagination: { page: 1, perPage: 500 }, sort: { field: "code", order: "ASC" } },
@@ -66,11 +73,12 @@ function useMappingTargets(entity: ImportEntity) {
   );
   return useMemo(
     () => ({
-      ready: attributes !== undefined && idTypes !== undefined,
+      ready: attributes !== undefined && idTypes !== undefined && fields !== undefined,
+      fields: fields?.importFields ?? [],
       attributes: (attributes ?? []).filter((a) => !a.appliesTo || a.appliesTo === entity).map((a) => a.code),
       idTypes: (idTypes ?? []).map((t) => t.code),
     }),
-    [attributes, idTypes, entity],
+    [attributes, idTypes, fields, entity],
   );
 }
 

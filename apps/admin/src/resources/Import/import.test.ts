@@ -2,10 +2,33 @@ import { describe, expect, it } from "vitest";
 import { parseCsv, parseCsvHeader, parseImportErrors } from "./csv";
 import { IGNORE, autoMapColumns, importResultOf, mappingParam, mappingTargets } from "./importMapping";
 
-const targets = {
+/** What the API's importFields(entity) answers (docs/registry.md, "Import"). */
+const FIELDS = {
+  GROUP: ["external_id", "name", "gaz_large", "gaz_small", "address", "registration_date", "tags"],
+  INDIVIDUAL: [
+    "external_id",
+    "given_name",
+    "family_name",
+    "additional_name",
+    "birth_date",
+    "birth_date_not_exact",
+    "sex",
+    "registration_date",
+    "gaz_large",
+    "gaz_small",
+    "address",
+    "phone",
+    "group_external_id",
+    "membership_kind",
+    "tags",
+  ],
+  MEMBERSHIP: ["external_id", "group_external_id", "membership_kind", "start_date"],
+} as const;
+const base = {
   attributes: ["roof_material", "has_electricity", "monthly_income"],
   idTypes: ["NATIONAL_ID"],
 };
+const targets = (entity: keyof typeof FIELDS) => ({ ...base, fields: FIELDS[entity] });
 
 describe("parseCsvHeader", () => {
   it("reads the first line's columns", () => {
@@ -62,7 +85,7 @@ describe("parseImportErrors", () => {
 describe("autoMapColumns", () => {
   it("maps households: household_id to external_id, attributes by code", () => {
     const header = ["household_id", "name", "gaz_large", "roof_material", "notes"];
-    expect(autoMapColumns(header, "GROUP", targets)).toEqual({
+    expect(autoMapColumns(header, "GROUP", targets("GROUP"))).toEqual({
       household_id: "external_id",
       name: "name",
       gaz_large: "gaz_large",
@@ -80,7 +103,7 @@ describe("autoMapColumns", () => {
       "national_id",
       "id.NATIONAL_ID",
     ];
-    expect(autoMapColumns(header, "INDIVIDUAL", targets)).toEqual({
+    expect(autoMapColumns(header, "INDIVIDUAL", targets("INDIVIDUAL"))).toEqual({
       individual_id: "external_id",
       household_id: "group_external_id",
       member_kind: "membership_kind",
@@ -92,10 +115,10 @@ describe("autoMapColumns", () => {
   });
 
   it("gives identifier types to individuals only", () => {
-    expect(autoMapColumns(["national_id"], "GROUP", targets)).toEqual({ national_id: IGNORE });
-    expect(mappingTargets("GROUP", targets)).not.toContain("id.NATIONAL_ID");
-    expect(mappingTargets("INDIVIDUAL", targets)).toContain("id.NATIONAL_ID");
-    expect(mappingTargets("INDIVIDUAL", targets)).toContain("attr.roof_material");
+    expect(autoMapColumns(["national_id"], "GROUP", targets("GROUP"))).toEqual({ national_id: IGNORE });
+    expect(mappingTargets("GROUP", targets("GROUP"))).not.toContain("id.NATIONAL_ID");
+    expect(mappingTargets("INDIVIDUAL", targets("INDIVIDUAL"))).toContain("id.NATIONAL_ID");
+    expect(mappingTargets("INDIVIDUAL", targets("INDIVIDUAL"))).toContain("attr.roof_material");
   });
 
   it("sends ignored columns as ignore", () => {
@@ -145,12 +168,12 @@ describe("data source form helpers", () => {
 
 describe("membership files", () => {
   it("map individual and household columns and offer no attributes", () => {
-    const targets = { attributes: ["roof_material"], idTypes: ["NATIONAL_ID"] };
+    const membership = { attributes: ["roof_material"], idTypes: ["NATIONAL_ID"], fields: FIELDS.MEMBERSHIP };
     expect(
       autoMapColumns(
         ["individual_id", "household_id", "member_kind", "roof_material"],
         "MEMBERSHIP",
-        targets,
+        membership,
       ),
     ).toEqual({
       individual_id: "external_id",
@@ -158,7 +181,7 @@ describe("membership files", () => {
       member_kind: "membership_kind",
       roof_material: IGNORE,
     });
-    expect(mappingTargets("MEMBERSHIP", targets)).toEqual([
+    expect(mappingTargets("MEMBERSHIP", membership)).toEqual([
       "external_id",
       "group_external_id",
       "membership_kind",

@@ -4,30 +4,6 @@ export type ImportEntity = "GROUP" | "INDIVIDUAL" | "MEMBERSHIP";
 /** A column that is not imported (the job's own word for it). */
 export const IGNORE = "ignore";
 
-/** The registry fields a column can fill, per entity (docs/registry.md, "Import"). */
-export const importFields: Readonly<Record<ImportEntity, readonly string[]>> = {
-  GROUP: ["external_id", "name", "gaz_large", "gaz_small", "address", "registration_date", "tags"],
-  INDIVIDUAL: [
-    "external_id",
-    "given_name",
-    "family_name",
-    "additional_name",
-    "birth_date",
-    "birth_date_not_exact",
-    "sex",
-    "registration_date",
-    "gaz_large",
-    "gaz_small",
-    "address",
-    "phone",
-    "group_external_id",
-    "membership_kind",
-    "tags",
-  ],
-  // One row per membership; external_id is the individual's.
-  MEMBERSHIP: ["external_id", "group_external_id", "membership_kind", "start_date"],
-};
-
 /** Usual column names of the registry's files that mean another field. */
 const aliases: Readonly<Record<ImportEntity, Readonly<Record<string, string>>>> = {
   GROUP: { household_id: "external_id", group_id: "external_id" },
@@ -48,6 +24,8 @@ const aliases: Readonly<Record<ImportEntity, Readonly<Record<string, string>>>> 
 };
 
 export interface MappingTargets {
+  /** Fields of the entity, from the API's `importFields(entity)`. */
+  fields: readonly string[];
   /** Attribute codes that apply to the entity (`roof_material`). */
   attributes: readonly string[];
   /** Identifier type codes (`NATIONAL_ID`). */
@@ -57,7 +35,7 @@ export interface MappingTargets {
 /** Every target a column can map to: fields, `attr.<code>`, `id.<CODE>`. */
 export function mappingTargets(entity: ImportEntity, targets: MappingTargets): string[] {
   return [
-    ...importFields[entity],
+    ...targets.fields,
     // Memberships have no attributes.
     ...(entity === "MEMBERSHIP" ? [] : targets.attributes.map((code) => `attr.${code}`)),
     // Identifiers belong to individuals only.
@@ -84,7 +62,7 @@ export function autoMapColumns(
 ): Record<string, string> {
   const result: Record<string, string> = {};
   const used = new Set<string>();
-  const fields = new Set(importFields[entity]);
+  const fields = new Set(targets.fields);
   const idTypes = entity === "INDIVIDUAL" ? targets.idTypes : [];
   const attributes = entity === "MEMBERSHIP" ? [] : targets.attributes;
   for (const column of columns) {
