@@ -7,7 +7,11 @@ const list = z.string().transform((s) =>
     .filter(Boolean),
 );
 
-const schema = z.object({
+/** An optional variable; an empty value counts as unset (as compose passes `${VAR:-}`). */
+const optional = <T extends z.ZodType>(type: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), type.optional());
+
+const variables = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /** Application connection: a login role that is a member of pbms_app and owns no table. */
   DATABASE_URL: z.string().url(),
@@ -24,8 +28,30 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Largest accepted request body. */
   BODY_LIMIT: z.string().default("1mb"),
+  /** Where uploads and documents are kept: `local` (STORAGE_DIR) or `s3` (S3_* below). */
+  STORAGE_DRIVER: z.enum(["local", "s3"]).default("local"),
   /** Where uploaded files are kept (local-disk storage). */
   STORAGE_DIR: z.string().default(".pbms/files"),
+  /** Bucket of the S3-compatible storage; required when STORAGE_DRIVER=s3. */
+  S3_BUCKET: optional(z.string().min(3)),
+  /** Endpoint of a service other than AWS S3 (Ceph RGW, MinIO, Garage…), e.g. https://s3.example.org. */
+  S3_ENDPOINT: optional(z.url({ protocol: /^https?$/ })),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  /** Static credentials; when both are unset the AWS SDK's default chain applies (AWS_* variables, web identity, instance role). */
+  S3_ACCESS_KEY_ID: optional(z.string().min(1)),
+  S3_SECRET_ACCESS_KEY: optional(z.string().min(1)),
+  /** Address objects as <endpoint>/<bucket>/<key>; most self-hosted services need it. */
+  S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
+  /** Put before every object key, e.g. `pbms/` when the bucket is shared. */
+  S3_KEY_PREFIX: z
+    .string()
+    .default("")
+    .refine((p) => !p.startsWith("/") && !p.split("/").some((s) => s === "." || s === ".."), {
+      message: "must be a relative path such as pbms/",
+    }),
   /** Largest accepted upload. */
   UPLOAD_MAX_BYTES: z.coerce
     .number()
@@ -41,6 +67,22 @@ const schema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
 });
+
+// Checked even when other variables are wrong, so that every problem is listed at once.
+const schema = variables.superRefine(
+  (env, ctx) => {
+    if (env.STORAGE_DRIVER !== "s3") return;
+    if (!env.S3_BUCKET)
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "required when STORAGE_DRIVER=s3" });
+    if (!env.S3_ACCESS_KEY_ID !== !env.S3_SECRET_ACCESS_KEY)
+      ctx.addIssue({
+        code: "custom",
+        path: [env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID"],
+        message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together or not at all",
+      });
+  },
+  { when: () => true },
+);
 
 export type Env = z.infer<typeof schema>;
 

@@ -7,18 +7,19 @@ import { createLogger } from "./logger.ts";
 import { JobWorker } from "./modules/jobs/job.worker.ts";
 import "./modules/jobs/types/index.ts";
 import { createApi } from "./server.ts";
-import { localStorage } from "./storage/storage.ts";
+import { createStorage } from "./storage/create.ts";
 import { startDataSourceScheduler } from "./modules/datasources/scheduler.ts";
 
 const env = loadEnv();
 const log = createLogger(env.LOG_LEVEL);
 const db = createDb(env.DATABASE_URL);
+const storage = createStorage(env);
 const stops: (() => Promise<void>)[] = [];
 
 if (process.argv.includes("--worker")) {
   const worker = new JobWorker(db, log, {
     databaseUrl: env.DATABASE_URL,
-    storage: localStorage(env.STORAGE_DIR),
+    storage,
   });
   await worker.start();
   const health = express();
@@ -32,7 +33,7 @@ if (process.argv.includes("--worker")) {
     () => new Promise((r) => server.close(() => r())),
   );
 } else {
-  const api = await createApi({ env, db, log });
+  const api = await createApi({ env, db, log, storage });
   const running = await api.listen(env.API_PORT);
   log.info({ url: `${running.url}/graphql` }, "API listening");
   stops.push(() => running.close());

@@ -17,12 +17,15 @@ import { pbmsSchema } from "./graphql/schema.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { createRoutes } from "./http/routes.ts";
 import type { Logger } from "./logger.ts";
-import { localStorage } from "./storage/storage.ts";
+import { createStorage } from "./storage/create.ts";
+import type { Storage } from "./storage/storage.ts";
 
 export interface ApiDeps {
   env: Env;
   db: Db;
   log: Logger;
+  /** Where uploads and documents are kept; by default the one `env` selects. */
+  storage?: Storage;
 }
 
 export interface RunningApi {
@@ -34,7 +37,7 @@ export interface RunningApi {
 const REQUEST_ID = /^[\w.:-]{8,100}$/;
 
 /** Builds the HTTP application: GraphQL at /graphql plus health, readiness, metrics and downloads. */
-export async function createApi({ env, db, log }: ApiDeps) {
+export async function createApi({ env, db, log, storage = createStorage(env) }: ApiDeps) {
   const metrics = createMetrics();
   const verify = createTokenVerifier({
     issuer: env.OIDC_ISSUER,
@@ -128,7 +131,7 @@ export async function createApi({ env, db, log }: ApiDeps) {
       metrics,
       log,
       authenticate,
-      storage: localStorage(env.STORAGE_DIR),
+      storage,
       uploadMaxBytes: env.UPLOAD_MAX_BYTES,
       documentMaxBytes: env.DOCUMENT_MAX_BYTES,
     }),

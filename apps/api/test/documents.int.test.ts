@@ -54,6 +54,19 @@ describe("documents", () => {
     expect(event?.action).toBe("document.attached");
   });
 
+  it("answers 404 when a document's file is missing from storage", async () => {
+    const attached = await attach(registrar, registrantId, PDF);
+    await h.sql(
+      "UPDATE stored_file SET storage_key = storage_key || '-gone' WHERE id = (SELECT file_id FROM document WHERE id = $1)",
+      [attached.body.id],
+    );
+    const content = await fetch(`${h.url}/documents/${attached.body.id}/content`, {
+      headers: { authorization: `Bearer ${registrar}` },
+    });
+    expect(content.status).toBe(404);
+    expect(((await content.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+  });
+
   it("refuses other file types and files over the size limit, keeping nothing", async () => {
     const before = await h.sql("SELECT count(*)::int AS n FROM stored_file");
     expect((await attach(registrar, registrantId, "MZ...", "application/x-msdownload")).status).toBe(400);

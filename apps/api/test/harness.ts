@@ -8,7 +8,7 @@ import { createTestDatabase, withClient, type TestDatabase } from "@pbms/db/test
 import { startIdp, type IdpOptions, type RunningIdp } from "@pbms/idp";
 import { Browser, signIn } from "@pbms/idp/testing";
 import { createApi, createLogger, JobWorker, loadEnv } from "../src/index.ts";
-import { localStorage } from "../src/storage/storage.ts";
+import { createStorage } from "../src/storage/create.ts";
 import "../src/modules/jobs/types/index.ts";
 
 export interface GqlResponse<T = Record<string, unknown>> {
@@ -61,11 +61,12 @@ export async function startHarness(
   });
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   const db = createDb(database.appUrl, { max: 5 });
-  const api = await createApi({ env, db, log });
+  const storage = createStorage(env);
+  const api = await createApi({ env, db, log, storage });
   const running = await api.listen(0, "127.0.0.1");
   const worker = new JobWorker(db, log, {
     databaseUrl: database.appUrl,
-    storage: localStorage(env.STORAGE_DIR),
+    storage,
     listen: false,
   });
   const tokens = new Map<string, string>();

@@ -13,7 +13,7 @@ import { uploadFile } from "../modules/imports/file.service.ts";
 import { attachDocument, openDocument } from "../modules/registry/document.service.ts";
 import { canSeePii } from "../modules/registry/pii.ts";
 import { pipeline } from "node:stream/promises";
-import type { Storage } from "../storage/storage.ts";
+import { ObjectNotFoundError, type Storage } from "../storage/storage.ts";
 
 export interface RouteDeps {
   db: Db;
@@ -109,6 +109,16 @@ export function createRoutes(deps: RouteDeps): Router {
       if (!canSeePii(ctx)) throw new AppError("FORBIDDEN", "Your roles do not give access to documents");
       if (!/^[0-9a-f-]{36}$/i.test(req.params.id)) throw new AppError("NOT_FOUND", "No such document");
       const { doc, stream } = await openDocument(ctx, deps.storage, req.params.id);
+      // Storage streams open lazily: a missing object shows on the first read,
+      // before any header is sent, so it can still be answered with a 404.
+      await new Promise((resolve, reject) => {
+        stream.once("readable", resolve);
+        stream.once("error", reject);
+      }).catch((error: unknown) => {
+        if (error instanceof ObjectNotFoundError)
+          throw new AppError("NOT_FOUND", "The document's file is missing from storage");
+        throw error;
+      });
       res
         .status(200)
         .type(doc.file.contentType)
