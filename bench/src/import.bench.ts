@@ -17,7 +17,12 @@ import { applyMigrations, createDb, seedDemo, withDatabase } from "@pbms/db";
 import { APP_ROLE, ensureAppRole, withClient } from "@pbms/db/testing";
 import { createLogger, JobWorker, localStorage } from "@pbms/api";
 
-const { values } = parseArgs({ options: { csv: { type: "string", default: "/tmp/pbms-bench" } } });
+const { values } = parseArgs({
+  options: {
+    csv: { type: "string", default: "/tmp/pbms-bench" },
+    database: { type: "string", default: "pbms_bench_import" },
+  },
+});
 const dir = values.csv!;
 const server =
   process.env.BENCH_DATABASE_URL ??
@@ -29,7 +34,7 @@ for (const f of ["households.csv", "individuals.csv", "gazetteer.csv"]) {
     throw new Error(`${join(dir, f)} is missing: run \`npx tsx src/generate.ts --csv ${dir}\` first`);
 }
 
-const name = "pbms_bench_import";
+const name = values.database!;
 await withClient(server, async (c) => {
   await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await c.query(`CREATE DATABASE ${name}`);
@@ -138,7 +143,7 @@ async function productImport(file: string, entity: string, mapping: Record<strin
       rows: number;
       rejected: number;
       inserted: number;
-      seconds: Record<string, number>;
+      seconds: Record<string, number> & { merge_statements?: Record<string, number> };
     },
   };
 }
@@ -163,12 +168,18 @@ for (const r of runs) {
   const floor = await plainCopy(r.file);
   const { seconds, result } = await productImport(r.file, r.entity, r.mapping);
   out(
-    `| ${r.file.split("/").pop()} | ${result.rows} | ${floor.toFixed(2)} | ${seconds.toFixed(2)} | ${Math.round(result.rows / seconds)} | ${(seconds / floor).toFixed(1)}× | ${result.inserted} | ${result.rejected} |`,
+    `| ${r.file.split("/").pop()} | ${result.rows} | ${floor.toFixed(2)} | ${seconds.toFixed(2)} | ${Math.round(result.rows / seconds)} | ${(seconds / floor).toFixed(1)}× | ${result.inserted} | ${result.rejected} | ${phases(result.seconds)} |`,
   );
+  out(`  merge statements (s): ${JSON.stringify(result.seconds.merge_statements)}`);
 }
+/** Load / check / merge seconds of a job result. */
+function phases(s: Record<string, unknown>): string {
+  return ["load", "check", "merge"].map((p) => Number(s[p] ?? 0).toFixed(1)).join(" / ");
+}
+
 const again = await productImport(runs[1]!.file, runs[1]!.entity, runs[1]!.mapping);
 out(
-  `re-import of individuals.csv: ${again.seconds.toFixed(2)} s, inserted ${again.result.inserted} (must be 0)`,
+  `re-import of individuals.csv: ${again.seconds.toFixed(2)} s (${phases(again.result.seconds)}), inserted ${again.result.inserted} (must be 0)`,
 );
 await db.$disconnect();
 await rm(storageDir, { recursive: true, force: true });

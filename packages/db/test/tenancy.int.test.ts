@@ -51,6 +51,18 @@ describe("row-level security", () => {
     expect(unprotected).toEqual([]);
   });
 
+  it("fires every trigger also in bulk loads (session_replication_role = replica)", async () => {
+    const notAlways = await withClient(db.ownerUrl, async (c) =>
+      (
+        await c.query<{ trigger: string }>(`
+          SELECT c.relname || '.' || t.tgname AS trigger FROM pg_trigger t
+            JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = 'public'
+           WHERE NOT t.tgisinternal AND t.tgenabled <> 'A' ORDER BY 1`)
+      ).rows.map((r) => r.trigger),
+    );
+    expect(notAlways).toEqual([]);
+  });
+
   it("lets the application role own no table", async () => {
     const owned = await withClient(
       db.ownerUrl,

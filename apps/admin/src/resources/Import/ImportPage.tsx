@@ -43,6 +43,7 @@ import {
   mappingTargets,
 } from "./importMapping";
 import { uploadImportFile } from "./uploadFile";
+import { isXlsxFile, readXlsxHeader, XLSX_TYPE } from "./xlsxHeader";
 
 /** Route of the import page (registrars and admins; see the menu). */
 export const IMPORT_PATH = "/import";
@@ -83,7 +84,7 @@ function useMappingTargets(entity: ImportEntity) {
 }
 
 /**
- * Registry import: pick a CSV file and what it holds, map its columns to fields, then
+ * Registry import: pick a CSV or XLSX file and what it holds, map its columns to fields, then
  * upload it and run the REGISTRY_IMPORT job, following it to its counts and rejected rows.
  */
 export const ImportPage = () => {
@@ -133,7 +134,9 @@ const ImportForm = ({ onStarted }: { onStarted: (jobId: string) => void }) => {
       setColumns([]);
       return;
     }
-    const header = parseCsvHeader(await chosen.slice(0, HEADER_BYTES).text());
+    const header = isXlsxFile(chosen)
+      ? await readXlsxHeader(chosen).catch(() => [])
+      : parseCsvHeader(await chosen.slice(0, HEADER_BYTES).text());
     if (header.length === 0) setError(translate("app.import.noHeader"));
     setColumns(header);
   };
@@ -202,7 +205,7 @@ const ImportForm = ({ onStarted }: { onStarted: (jobId: string) => void }) => {
             <input
               hidden
               type="file"
-              accept=".csv,text/csv"
+              accept={`.csv,text/csv,.xlsx,${XLSX_TYPE}`}
               aria-label={translate("app.import.file")}
               data-testid="import-file"
               onChange={pick}

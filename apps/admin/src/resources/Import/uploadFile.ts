@@ -1,5 +1,6 @@
 import type { AuthSession } from "../../auth/session";
 import { resolveOutputUrl } from "../Job/jobDownload";
+import { isXlsxFile, XLSX_TYPE } from "./xlsxHeader";
 
 /** The API's answer to an upload (`POST /files`). */
 export interface StoredFile {
@@ -68,12 +69,13 @@ export async function postFile(
   return response;
 }
 
-/** Uploads a CSV file for an import job (`POST /files?purpose=IMPORT`). */
+/** Uploads a CSV or XLSX file for an import job (`POST /files?purpose=IMPORT`). */
 export async function uploadImportFile(
   session: AuthSession,
   apiUrl: string,
   file: File,
 ): Promise<StoredFile> {
-  const response = await postFile(session, apiUrlOf("/files?purpose=IMPORT", apiUrl), file, "text/csv");
+  const contentType = isXlsxFile(file) ? XLSX_TYPE : "text/csv";
+  const response = await postFile(session, apiUrlOf("/files?purpose=IMPORT", apiUrl), file, contentType);
   return (await response.json()) as StoredFile;
 }

@@ -3,10 +3,11 @@ import { tx, type RequestContext } from "../../context.ts";
 import { AppError, badInput, ErrorCode } from "../../errors.ts";
 import { TooLargeError, type Storage } from "../../storage/storage.ts";
 import { recordAudit } from "../audit/audit.service.ts";
+import { XLSX_CONTENT_TYPE } from "./xlsx.ts";
 
 /** Content types accepted for uploads, by purpose. */
 export const UPLOAD_TYPES: Record<string, readonly string[]> = {
-  IMPORT: ["text/csv", "application/csv", "text/plain"],
+  IMPORT: ["text/csv", "application/csv", "text/plain", XLSX_CONTENT_TYPE],
   DOCUMENT: ["application/pdf", "image/jpeg", "image/png", "image/webp"],
 };
 
