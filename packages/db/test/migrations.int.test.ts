@@ -46,7 +46,7 @@ describe("migrations", () => {
     const shape = (u: string) =>
       withClient(u, async (c) => (await c.query(SHAPE_SQL)).rows.map((r) => `${r.kind} ${r.item}`));
     expect(await shape(migrated.ownerUrl)).toEqual(await shape(url));
-  });
+  }, 120_000); // `prisma migrate diff` starts a schema engine: slow on a busy machine
 
   it("refuse to run when an applied migration was edited", async () => {
     await withClient(migrated.ownerUrl, (c) =>
