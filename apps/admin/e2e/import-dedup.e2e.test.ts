@@ -11,6 +11,7 @@ let page: Page;
 
 const SAMPLES = fileURLToPath(new URL("../../../docs/samples/", import.meta.url));
 const HOUSEHOLDS = join(SAMPLES, "households.csv");
+const HOUSEHOLDS_XLSX = join(SAMPLES, "households.xlsx");
 const INDIVIDUALS = join(SAMPLES, "individuals.csv");
 
 /** Appends the Luhn check digit (as the demo seed does for its national IDs). */
@@ -116,6 +117,19 @@ describe("registry import", () => {
     expect(await count("unchanged")).toBe("5");
     expect(await page.getByTestId("import-errors").count()).toBe(0);
     await screenshot(page, "import-05-households-fixed-result");
+  });
+
+  it("imports the same households from an XLSX workbook: nothing changes, the same row is rejected", async () => {
+    await page.getByRole("button", { name: "Import another file / re-import" }).click();
+    await page.getByRole("radio", { name: "Households / groups" }).check();
+    await page.getByTestId("import-file").setInputFiles(HOUSEHOLDS_XLSX);
+    await page.getByTestId("import-mapping").waitFor();
+    await expect.poll(() => mappedTo("household_id")).toBe("external_id");
+    await importFile(HOUSEHOLDS_XLSX, "Households / groups", "import-05b-households-xlsx");
+    expect(await count("rows")).toBe("6");
+    expect(await count("rejected")).toBe("1");
+    expect(await count("inserted")).toBe("0");
+    expect(await count("unchanged")).toBe("5");
   });
 
   it("imports the sample individuals into their households", async () => {
