@@ -1,8 +1,9 @@
 import { useQuery } from "@apollo/client";
 import { Alert, Box, Card, CardContent, Stack, Typography } from "@mui/material";
-import { Title, useGetIdentity, usePermissions, useTranslate } from "react-admin";
+import { Title, useGetIdentity, useLocaleState, usePermissions, useTranslate } from "react-admin";
 import { appRolesOf } from "../auth/access";
 import { DASHBOARD_STATS, REGISTRY_COUNTS } from "../dataProvider/operations";
+import { registrantTotal } from "../resources/Registrant/registrantTotal";
 import { StatCard } from "./StatCard";
 import { useFormatDateTime } from "./useFormatDateTime";
 
@@ -44,6 +45,14 @@ export const Dashboard = () => {
     fetchPolicy: "cache-and-network",
     pollInterval: POLL_INTERVAL_MS,
   });
+  const [locale] = useLocaleState();
+  // A count above the exact limit is an estimate: "about 1,300,000" rather than false precision.
+  const registryFigure = (meta: { count: number; estimated: boolean; exactLimit: number } | undefined) => {
+    if (registry.error) return translate("app.json.empty");
+    const total = registrantTotal(meta?.count, meta);
+    if (!total || total.kind === "exact") return total?.count;
+    return translate(`app.registrant.list.${total.kind}`, { count: total.count.toLocaleString(locale) });
+  };
 
   return (
     <Stack spacing={3} sx={{ mt: 2 }}>
@@ -65,12 +74,12 @@ export const Dashboard = () => {
         <StatCard
           testId="individuals"
           label="app.dashboard.stats.individuals"
-          value={registry.error ? translate("app.json.empty") : registry.data?.individuals.count}
+          value={registryFigure(registry.data?.individuals)}
         />
         <StatCard
           testId="groups"
           label="app.dashboard.stats.groups"
-          value={registry.error ? translate("app.json.empty") : registry.data?.groups.count}
+          value={registryFigure(registry.data?.groups)}
         />
         <StatCard
           testId="auditEventsToday"

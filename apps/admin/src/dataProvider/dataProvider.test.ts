@@ -274,6 +274,41 @@ describe("registry queries", () => {
     });
   });
 
+  it("asks the registry's list whether its total is estimated and hands that to the list as meta", async () => {
+    const build = buildQuery(await resolveIntrospection());
+    const built = build(GET_LIST, "Registrant", {
+      pagination: { page: 1, perPage: 25 },
+      sort: { field: "name", order: "ASC" },
+      filter: {},
+    });
+    expect(print(built.query)).toMatch(
+      /total: _registrantsMeta[^{]*\{\s*count\s+estimated\s+exactLimit\s*\}/,
+    );
+    const response = {
+      data: {
+        items: [{ id: "r1", name: "Amina" }],
+        total: { count: 1_300_000, estimated: true, exactLimit: 10_000 },
+      },
+    };
+    expect(built.parseResponse(response as never)).toEqual({
+      data: [{ id: "r1", name: "Amina" }],
+      total: 1_300_000,
+      meta: { estimated: true, exactLimit: 10_000 },
+    });
+  });
+
+  it("leaves the totals of lists without estimates as they are", async () => {
+    const build = buildQuery(await resolveIntrospection());
+    const built = build(GET_LIST, "AuditEvent", {
+      pagination: { page: 1, perPage: 25 },
+      sort: { field: "occurredAt", order: "DESC" },
+      filter: {},
+    });
+    expect(print(built.query)).toMatch(/total: _auditEventsMeta[^{]*\{\s*count\s*\}/);
+    const parsed = built.parseResponse({ data: { items: [], total: { count: 0 } } } as never);
+    expect(parsed).toEqual({ data: [], total: 0 });
+  });
+
   it("leaves react-admin's default sort by id to the API's default order", async () => {
     const build = buildQuery(await resolveIntrospection());
     const { variables } = build(GET_LIST, "Registrant", {

@@ -4,9 +4,10 @@ import type { IntrospectionField, IntrospectionInputValue } from "graphql";
 import type { BuildQueryFactory } from "ra-data-graphql";
 import buildGraphQLProvider, { buildQuery as simpleBuildQuery } from "ra-data-graphql-simple";
 import { CREATE, type DataProvider, GET_LIST, GET_MANY_REFERENCE, UPDATE } from "react-admin";
+import { estimatedTotalOf, hasEstimatedTotal, selectEstimatedTotal } from "./estimatedTotal";
 import { toFieldErrorHttpError } from "./fieldErrors";
 import { listFilterPreparers } from "./filters";
-import { RESOURCES, operationNames } from "./operationNames";
+import { RESOURCES, listMetaQueryName, operationNames } from "./operationNames";
 import {
   type SchemaTypes,
   normaliseDateRangeFilter,
@@ -42,7 +43,8 @@ function instantFilterFields(operation: IntrospectionField | undefined, types: S
  *   day ranges of DateTime criteria as instants;
  * - create/update: only the mutation's arguments are taken from the record, nested
  *   input lists pruned to their input types, JSON arguments sent as given;
- * - only declared variables are sent.
+ * - only declared variables are sent;
+ * - a list whose count may be an estimate (`estimated`, `exactLimit`) returns them as `meta`.
  */
 export const buildQuery: BuildQueryFactory = (introspectionResults) => {
   const build = simpleBuildQuery(introspectionResults);
@@ -85,7 +87,27 @@ export const buildQuery: BuildQueryFactory = (introspectionResults) => {
         variables[arg.name] = prepared.data[arg.name];
       }
     }
-    return { ...built, variables: pickDeclaredVariables(built.query, variables, types) };
+    const result = { ...built, variables: pickDeclaredVariables(built.query, variables, types) };
+    if (
+      fetchType === GET_LIST &&
+      operation &&
+      // ra-data-graphql types `queries` as object types; they are the Query type's fields.
+      hasEstimatedTotal(
+        introspectionResults.queries as unknown as IntrospectionField[],
+        types,
+        listMetaQueryName(operation.name),
+      )
+    ) {
+      return {
+        ...result,
+        query: selectEstimatedTotal(built.query),
+        parseResponse: (response: Parameters<typeof built.parseResponse>[0]) => ({
+          ...built.parseResponse(response),
+          meta: estimatedTotalOf((response.data as { total?: unknown } | undefined)?.total),
+        }),
+      };
+    }
+    return result;
   };
 };
 

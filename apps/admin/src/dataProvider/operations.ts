@@ -4,7 +4,6 @@ import type {
   Department,
   GroupMembership,
   Job,
-  ListMetadata,
   MutationAddGroupMemberArgs,
   MutationCancelJobArgs,
   MutationDeleteDocumentArgs,
@@ -15,6 +14,7 @@ import type {
   MutationRunDeduplicationArgs,
   MutationStartJobArgs,
   MutationSyncDataSourceArgs,
+  RegistrantListMetadata,
   UserProfile,
   Viewer,
 } from "@pbms/graphql-types";
@@ -76,17 +76,21 @@ export const CANCEL_JOB: TypedDocumentNode<{ cancelJob: Pick<Job, "id" | "state"
     }
   `;
 
-/** Registry counts for the dashboard (server-side counts of the registrant list). */
+/** Registry counts for the dashboard (server-side counts of the registrant list; estimated when large). */
 export const REGISTRY_COUNTS: TypedDocumentNode<{
-  individuals: Pick<ListMetadata, "count">;
-  groups: Pick<ListMetadata, "count">;
+  individuals: RegistrantListMetadata;
+  groups: RegistrantListMetadata;
 }> = gql`
   query RegistryCounts {
     individuals: _registrantsMeta(filter: { kind: INDIVIDUAL, status: ACTIVE }) {
       count
+      estimated
+      exactLimit
     }
     groups: _registrantsMeta(filter: { kind: GROUP, status: ACTIVE }) {
       count
+      estimated
+      exactLimit
     }
   }
 `;

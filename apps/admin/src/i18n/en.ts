@@ -124,6 +124,13 @@ export const en = {
       },
       none: "None",
       noAttributes: "No attributes recorded.",
+      list: {
+        range: "%{from}–%{to} of %{total}",
+        about: "about %{count}",
+        atLeast: "%{count}+",
+        deepPages:
+          "Pages reach the first %{limit} registrants: narrow the filters, or export the list to get all of them.",
+      },
       tab: {
         details: "Details",
         members: "Members",
@@ -215,13 +222,13 @@ export const en = {
     },
     import: {
       title: "Import",
-      help: "Import households or individuals from a CSV file whose first line names the columns. Rows are matched on their external ID: new ones are added, changed ones updated.",
+      help: "Import households or individuals from a CSV file or an XLSX workbook (first sheet) whose first line names the columns. Rows are matched on their external ID: new ones are added, changed ones updated.",
       entity: "The file holds",
       entityGroup: "Households / groups",
       entityIndividual: "Individuals",
       entityMembership: "Household memberships",
-      chooseFile: "Choose a CSV file",
-      file: "CSV file",
+      chooseFile: "Choose a CSV or XLSX file",
+      file: "CSV or XLSX file",
       noHeader: "The file has no header line.",
       mapping: "Columns",
       ignore: "Ignore",

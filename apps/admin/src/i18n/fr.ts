@@ -121,6 +121,13 @@ export const fr: AppMessages = {
       },
       none: "Aucun",
       noAttributes: "Aucun attribut renseigné.",
+      list: {
+        range: "%{from}–%{to} sur %{total}",
+        about: "environ %{count}",
+        atLeast: "plus de %{count}",
+        deepPages:
+          "Les pages vont jusqu'aux %{limit} premiers inscrits : affinez les filtres, ou exportez la liste pour les obtenir tous.",
+      },
       tab: {
         details: "Détails",
         members: "Membres",
@@ -213,13 +220,13 @@ export const fr: AppMessages = {
     },
     import: {
       title: "Import",
-      help: "Importez des ménages ou des personnes depuis un fichier CSV dont la première ligne nomme les colonnes. Les lignes sont rapprochées par leur identifiant externe : les nouvelles sont ajoutées, celles qui ont changé mises à jour.",
+      help: "Importez des ménages ou des personnes depuis un fichier CSV ou un classeur XLSX (première feuille) dont la première ligne nomme les colonnes. Les lignes sont rapprochées par leur identifiant externe : les nouvelles sont ajoutées, celles qui ont changé mises à jour.",
       entity: "Le fichier contient",
       entityGroup: "Ménages / groupes",
       entityIndividual: "Personnes",
       entityMembership: "Appartenances aux ménages",
-      chooseFile: "Choisir un fichier CSV",
-      file: "Fichier CSV",
+      chooseFile: "Choisir un fichier CSV ou XLSX",
+      file: "Fichier CSV ou XLSX",
       noHeader: "Le fichier n'a pas de ligne d'en-tête.",
       mapping: "Colonnes",
       ignore: "Ignorer",

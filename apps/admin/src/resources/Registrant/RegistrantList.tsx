@@ -12,6 +12,7 @@ import {
 } from "react-admin";
 import { EnumField } from "../../components/EnumField";
 import { RegistrantExportButton } from "./RegistrantExportButton";
+import { RegistrantPagination } from "./RegistrantPagination";
 import { KindChip, StatusChip } from "./RegistrantFields";
 import { registrantFilters } from "./registrantFilters";
 
@@ -31,6 +32,7 @@ export const RegistrantList = () => (
     exporter={false}
     sort={{ field: "name", order: "ASC" }}
     perPage={25}
+    pagination={<RegistrantPagination />}
   >
     <Datagrid rowClick="show" bulkActionButtons={false}>
       <TextField source="name" />

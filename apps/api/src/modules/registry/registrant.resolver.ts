@@ -13,7 +13,7 @@ import {
 } from "type-graphql";
 import { ALL_ROLES, Role } from "../../auth/roles.ts";
 import type { RequestContext } from "../../context.ts";
-import { IdArgs, ListMetadata } from "../../graphql/list.ts";
+import { IdArgs } from "../../graphql/list.ts";
 import { deleteDocument, documentsOf } from "./document.service.ts";
 import { canSeePii, pii } from "./pii.ts";
 import { geoZones } from "./reference.resolver.ts";
@@ -40,6 +40,8 @@ import {
   Registrant,
   RegistrantIdentifier,
   RegistrantListArgs,
+  RegistrantListMetadata,
+  RegistrantPageArgs,
   UpdateRegistrantArgs,
 } from "./registry.type.ts";
 
@@ -78,19 +80,20 @@ export class RegistrantResolver {
 
   @Authorized([...ALL_ROLES])
   @Query(() => [Registrant], {
-    description: "Registrants of your department; a name search (filter.q) ranks the closest names first",
+    description:
+      "Registrants of your department; a name search (filter.q) ranks the closest names first. `page` reaches the first 10,000 rows (deeper pages fail with BAD_USER_INPUT, reason PAGE_TOO_DEEP); `after` continues from a registrant's `cursor` to the end",
   })
-  registrants(@Ctx() ctx: RequestContext, @Args(() => RegistrantListArgs) args: RegistrantListArgs) {
+  registrants(@Ctx() ctx: RequestContext, @Args(() => RegistrantPageArgs) args: RegistrantPageArgs) {
     return findRegistrants(ctx, args);
   }
 
   @Authorized([...ALL_ROLES])
-  @Query(() => ListMetadata, { description: "Number of registrants matching the filter" })
-  async _registrantsMeta(
-    @Ctx() ctx: RequestContext,
-    @Args(() => RegistrantListArgs) args: RegistrantListArgs,
-  ) {
-    return { count: await countRegistrants(ctx, args) };
+  @Query(() => RegistrantListMetadata, {
+    description:
+      "Number of registrants matching the filter: exact up to `exactLimit`, an estimate beyond (`estimated`)",
+  })
+  _registrantsMeta(@Ctx() ctx: RequestContext, @Args(() => RegistrantListArgs) args: RegistrantListArgs) {
+    return countRegistrants(ctx, args);
   }
 
   @Authorized(REGISTRY_WRITERS)

@@ -1,7 +1,15 @@
 // The registry: registrants with their identifiers, phones, accounts and group
-// memberships. Lists are one parameterised SQL query (filters PostgreSQL can
-// index); changes run in one transaction with their audit event.
-import { Prisma, type Registrant as RegistrantRow, type Tx } from "@pbms/db";
+// memberships. Lists are one parameterised SQL query, helped by index functions
+// where row-level security keeps PostgreSQL from an index (see Lists); changes
+// run in one transaction with their audit event.
+import { createHash } from "node:crypto";
+import {
+  Prisma,
+  RegistrantKind,
+  RegistrantStatus,
+  type Registrant as RegistrantRow,
+  type Tx,
+} from "@pbms/db";
 import { tx, type RequestContext } from "../../context.ts";
 import { AppError, badInput, conflict, ErrorCode, notFound } from "../../errors.ts";
 import { paging } from "../../graphql/list.ts";
@@ -16,6 +24,7 @@ import type {
   RegistrantFieldsArgs,
   RegistrantFilter,
   RegistrantListArgs,
+  RegistrantPageArgs,
   UpdateRegistrantArgs,
 } from "./registry.type.ts";
 
@@ -37,23 +46,63 @@ export function toRegistrant(r: RegistrantRow): Registrant {
 // Lists
 // ---------------------------------------------------------------------------
 
-const SORT_COLUMNS: Record<string, Prisma.Sql> = {
-  name: Prisma.sql`r.name`,
-  registrationDate: Prisma.sql`r.registration_date`,
-  birthDate: Prisma.sql`r.birth_date`,
-  createdAt: Prisma.sql`r.created_at`,
-  updatedAt: Prisma.sql`r.updated_at`,
-  status: Prisma.sql`r.status`,
-  kind: Prisma.sql`r.kind`,
+/**
+ * Matches are counted exactly up to this many; beyond it a list's count is an
+ * estimate. It is also how deep `page` reaches (OFFSET costs grow with the
+ * depth); `after` cursors continue from there.
+ */
+export const EXACT_LIMIT = 10_000;
+
+type KeyType = "text" | "date" | "timestamptz" | "status" | "kind" | "real" | "uuid";
+
+interface SortColumn {
+  sql: Prisma.Sql;
+  type: KeyType;
+  nullable: boolean;
+}
+
+const SORTS: Record<string, SortColumn> = {
+  name: { sql: Prisma.sql`r.name`, type: "text", nullable: false },
+  registrationDate: { sql: Prisma.sql`r.registration_date`, type: "date", nullable: false },
+  birthDate: { sql: Prisma.sql`r.birth_date`, type: "date", nullable: true },
+  createdAt: { sql: Prisma.sql`r.created_at`, type: "timestamptz", nullable: false },
+  updatedAt: { sql: Prisma.sql`r.updated_at`, type: "timestamptz", nullable: false },
+  status: { sql: Prisma.sql`r.status`, type: "status", nullable: false },
+  kind: { sql: Prisma.sql`r.kind`, type: "kind", nullable: false },
 };
+
+const among = (ids: readonly string[]) => Prisma.sql`r.id = ANY(${ids}::uuid[])`;
 
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** WHERE conditions of a registrant filter; every value is a bind parameter. */
-export function registrantConditions(filter: RegistrantFilter = {}): Prisma.Sql[] {
+/**
+ * Filters that only a GIN index answers (trigram name search, tag, attributes).
+ * Row-level security checks the department before any condition that is not
+ * leakproof, and these operators are not, so as plain conditions they can never
+ * use their index under the API's role. Their `app_registrants_*` functions
+ * (see the registrant_lists migration) search the index for the current
+ * department and return ids.
+ */
+export type Lookup = "name" | "tag" | "attributes";
+
+/**
+ * WHERE conditions of a registrant filter; every value is a bind parameter.
+ * A filter with its ids in `found` (from its index function) becomes a
+ * condition on those ids, the others are plain conditions (same rows either way).
+ */
+export function registrantConditions(
+  filter: RegistrantFilter = {},
+  found: Partial<Record<Lookup, readonly string[]>> = {},
+): Prisma.Sql[] {
   const c: Prisma.Sql[] = [];
   const q = filter.q?.trim();
-  if (q) c.push(Prisma.sql`(r.name % ${q} OR ${q} <% r.name OR r.name ILIKE ${likePattern(q)})`);
+  if (q) {
+    c.push(
+      found.name
+        ? among(found.name)
+        : Prisma.sql`(r.name % ${q} OR ${q} <% r.name OR r.name ILIKE ${likePattern(q)})`,
+    );
+  }
   if (filter.ids) c.push(Prisma.sql`r.id = ANY(${filter.ids}::uuid[])`);
   if (filter.kind) c.push(Prisma.sql`r.kind = ${filter.kind}::"RegistrantKind"`);
   if (filter.status) c.push(Prisma.sql`r.status = ${filter.status}::"RegistrantStatus"`);
@@ -61,9 +110,11 @@ export function registrantConditions(filter: RegistrantFilter = {}): Prisma.Sql[
   if (filter.gazLargeId) c.push(Prisma.sql`r.gaz_large_id = ${filter.gazLargeId}::uuid`);
   if (filter.gazSmallId) c.push(Prisma.sql`r.gaz_small_id = ${filter.gazSmallId}::uuid`);
   if (filter.identifier) {
+    // Joining the types lets PostgreSQL look the value up in the (type, value) index once per type.
     const type = filter.idTypeId ? Prisma.sql`AND i.id_type_id = ${filter.idTypeId}::uuid` : Prisma.empty;
     c.push(
-      Prisma.sql`EXISTS (SELECT 1 FROM registrant_identifier i WHERE i.registrant_id = r.id AND i.value = ${filter.identifier.trim()} ${type})`,
+      Prisma.sql`EXISTS (SELECT 1 FROM registrant_identifier i JOIN id_type t ON t.id = i.id_type_id AND t.tenant_id = i.tenant_id
+        WHERE i.registrant_id = r.id AND i.value = ${filter.identifier.trim()} ${type})`,
     );
   }
   if (filter.phone) {
@@ -74,10 +125,13 @@ export function registrantConditions(filter: RegistrantFilter = {}): Prisma.Sql[
       Prisma.sql`EXISTS (SELECT 1 FROM phone p WHERE p.registrant_id = r.id AND p.e164 = ${phone.e164})`,
     );
   }
+  // Compared as dates (date ≤ timestamp is not leakproof, so it could not use the index).
   if (filter.age_gte != null)
-    c.push(Prisma.sql`r.birth_date <= current_date - make_interval(years => ${filter.age_gte}::int)`);
+    c.push(Prisma.sql`r.birth_date <= (current_date - make_interval(years => ${filter.age_gte}::int))::date`);
   if (filter.age_lte != null)
-    c.push(Prisma.sql`r.birth_date > current_date - make_interval(years => ${filter.age_lte + 1}::int)`);
+    c.push(
+      Prisma.sql`r.birth_date > (current_date - make_interval(years => ${filter.age_lte + 1}::int))::date`,
+    );
   if (filter.groupId) {
     c.push(
       Prisma.sql`EXISTS (SELECT 1 FROM group_membership m WHERE m.individual_id = r.id AND m.group_id = ${filter.groupId}::uuid AND m.end_date IS NULL)`,
@@ -88,9 +142,13 @@ export function registrantConditions(filter: RegistrantFilter = {}): Prisma.Sql[
       Prisma.sql`EXISTS (SELECT 1 FROM group_membership m WHERE m.group_id = r.id AND m.individual_id = ${filter.memberId}::uuid AND m.end_date IS NULL)`,
     );
   }
-  if (filter.tag) c.push(Prisma.sql`r.tags @> ARRAY[${filter.tag}]::text[]`);
+  if (filter.tag) c.push(found.tag ? among(found.tag) : Prisma.sql`r.tags @> ARRAY[${filter.tag}]::text[]`);
   if (filter.attributes && Object.keys(filter.attributes).length) {
-    c.push(Prisma.sql`r.attributes @> ${JSON.stringify(filter.attributes)}::jsonb`);
+    c.push(
+      found.attributes
+        ? among(found.attributes)
+        : Prisma.sql`r.attributes @> ${JSON.stringify(filter.attributes)}::jsonb`,
+    );
   }
   if (filter.registrationDate_gte)
     c.push(Prisma.sql`r.registration_date >= ${filter.registrationDate_gte}::date`);
@@ -102,34 +160,344 @@ export function registrantConditions(filter: RegistrantFilter = {}): Prisma.Sql[
 const whereSql = (conditions: Prisma.Sql[]) =>
   conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 
-export function findRegistrants(ctx: RequestContext, args: RegistrantListArgs) {
-  const q = args.filter?.q?.trim();
-  const { skip, take } = paging(args, Object.keys(SORT_COLUMNS), "name");
-  const direction =
-    (args.sortOrder ?? (args.sortField ? "ASC" : "ASC")).toUpperCase() === "DESC"
-      ? Prisma.sql`DESC`
-      : Prisma.sql`ASC`;
-  // A name search ranks the closest names first; the requested sort breaks ties.
-  const sorted = Prisma.sql`${SORT_COLUMNS[args.sortField ?? "name"]!} ${direction} NULLS LAST, r.id ${direction}`;
-  const order = q
-    ? Prisma.sql`word_similarity(${q}, r.name) DESC, similarity(r.name, ${q}) DESC, ${sorted}`
-    : sorted;
+/**
+ * How the list answers name search, tag and attribute filters. `auto` (the
+ * default) checks them row by row when the other filters leave few rows (a
+ * zone, an identifier…); otherwise a name search goes through its index
+ * function, and a tag or attribute filter too when a sample finds few matches
+ * (a common tag is found sooner row by row along the list's order).
+ * `functions` and `filters` force one way (tests compare them).
+ */
+export type LookupMode = "auto" | "functions" | "filters";
+
+export interface ListOptions {
+  lookups?: LookupMode;
+}
+
+/** Other filters that leave at most this many rows make name search, tag and attribute plain conditions. */
+const FEW_ROWS = 20_000;
+
+/** The index function of each lookup, for the filter's value. */
+const LOOKUP_QUERY: Record<Lookup, (filter: RegistrantFilter) => Prisma.Sql> = {
+  name: (f) => Prisma.sql`SELECT m.id FROM app_registrants_matching_name(${f.q?.trim()}) AS m(id)`,
+  tag: (f) => Prisma.sql`SELECT m.id FROM app_registrants_tagged(${f.tag}) AS m(id)`,
+  attributes: (f) =>
+    Prisma.sql`SELECT m.id FROM app_registrants_with_attributes(${JSON.stringify(f.attributes)}::jsonb) AS m(id)`,
+};
+
+/**
+ * Results kept for the rest of a request: a list and its count (two resolvers)
+ * share one index search and one sample instead of running each twice.
+ */
+const requestResults = new WeakMap<RequestContext, Map<string, Promise<unknown>>>();
+
+function perRequest<T>(ctx: RequestContext, key: string, compute: () => Promise<T>): Promise<T> {
+  let results = requestResults.get(ctx);
+  if (!results) requestResults.set(ctx, (results = new Map()));
+  let result = results.get(key) as Promise<T> | undefined;
+  if (!result) {
+    result = compute();
+    results.set(key, result);
+    result.catch(() => results.delete(key));
+  }
+  return result;
+}
+
+const lookupIds = (t: Tx, ctx: RequestContext, lookup: Lookup, filter: RegistrantFilter) =>
+  perRequest(
+    ctx,
+    JSON.stringify(["ids", lookup, filter.q?.trim(), filter.tag, filter.attributes]),
+    async () => (await t.$queryRaw<{ id: string }[]>(LOOKUP_QUERY[lookup](filter))).map((r) => r.id),
+  );
+
+/**
+ * The list's conditions, and the most rows they can match when an index
+ * function already bounds them (else Infinity).
+ */
+async function listConditions(
+  t: Tx,
+  ctx: RequestContext,
+  filter: RegistrantFilter = {},
+  mode: LookupMode = "auto",
+): Promise<{ conditions: Prisma.Sql[]; atMost: number }> {
+  const use: Lookup[] = [];
+  const q = filter.q?.trim();
+  const present: [Lookup, boolean][] = [
+    ["name", !!q],
+    ["tag", !!filter.tag],
+    ["attributes", !!filter.attributes && Object.keys(filter.attributes).length > 0],
+  ];
+  if (mode === "functions") {
+    use.push(...present.filter(([, p]) => p).map(([l]) => l));
+  } else if (mode === "auto" && present.some(([, p]) => p)) {
+    const rest = registrantConditions({ ...filter, q: undefined, tag: undefined, attributes: undefined });
+    if (rest.length && (await planRows(t, rest)) <= FEW_ROWS) {
+      // Few rows to check: check them once, and let the list and its count use the matching ids.
+      const where = whereSql(registrantConditions(filter));
+      const ids = await perRequest(ctx, JSON.stringify(["matches", where.sql, where.values]), async () =>
+        (await t.$queryRaw<{ id: string }[]>`SELECT r.id FROM registrant r ${where}`).map((r) => r.id),
+      );
+      return { conditions: [among(ids)], atMost: ids.length };
+    }
+    if (q) use.push("name");
+    for (const lookup of ["tag", "attributes"] as const) {
+      const alone = registrantConditions({ [lookup]: filter[lookup] } as RegistrantFilter);
+      if (alone.length && (await estimateRows(t, ctx, alone)) <= FEW_ROWS) use.push(lookup);
+    }
+  }
+  const found: Partial<Record<Lookup, string[]>> = {};
+  for (const lookup of use) found[lookup] = await lookupIds(t, ctx, lookup, filter);
+  const sizes = Object.values(found).map((ids) => ids.length);
+  return { conditions: registrantConditions(filter, found), atMost: Math.min(Infinity, ...sizes) };
+}
+
+/**
+ * The planner's row estimate (EXPLAIN): cheap, and good for the leakproof
+ * conditions (zones, dates, ids, identifiers), but see estimateRows.
+ */
+async function planRows(t: Tx, conditions: Prisma.Sql[]): Promise<number> {
+  const [row] = await t.$queryRaw<{ "QUERY PLAN": { Plan: { "Plan Rows": number } }[] }[]>`
+    EXPLAIN (FORMAT JSON) SELECT 1 FROM registrant r ${whereSql(conditions)}`;
+  return row?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0;
+}
+
+/** Rows of the table an estimate reads (at least 1 % of its pages). */
+const SAMPLE_ROWS = 20_000;
+
+/**
+ * An estimate of the department's registrants matching `conditions`, counted
+ * in a fixed sample of the table's pages (TABLESAMPLE SYSTEM … REPEATABLE, so
+ * the same filter gives the same figure until the table changes). The planner's
+ * row estimate is no substitute under row-level security: it may not apply a
+ * condition that is not leakproof to the column statistics, so for kind,
+ * status, sex, attributes and name searches it falls back to fixed guesses
+ * (a third of the truth for active individuals, a tenth for an attribute).
+ */
+function estimateRows(t: Tx, ctx: RequestContext, conditions: Prisma.Sql[]): Promise<number> {
+  const where = whereSql(conditions);
+  return perRequest(ctx, JSON.stringify(["sample", where.sql, where.values]), () => sampleRows(t, where));
+}
+
+async function sampleRows(t: Tx, where: Prisma.Sql): Promise<number> {
+  const [table] = await t.$queryRaw<{ tuples: number }[]>`
+    SELECT reltuples::float8 AS tuples FROM pg_class WHERE oid = 'registrant'::regclass`;
+  const tuples = table?.tuples ?? 0;
+  const percent = tuples > 0 ? Math.min(100, Math.max(1, (100 * SAMPLE_ROWS) / tuples)) : 100;
+  const [row] = await t.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM registrant r TABLESAMPLE SYSTEM (${percent}::real) REPEATABLE (0) ${where}`;
+  return ((row?.n ?? 0) * 100) / percent;
+}
+
+// Cursors ------------------------------------------------------------------
+
+interface SortKey {
+  sql: Prisma.Sql;
+  type: KeyType;
+  desc: boolean;
+  nullable: boolean;
+}
+
+/** The list's order: closest names first for a name search, then the sort field, then the id. */
+function sortKeys(sort: SortColumn, desc: boolean, q: string | undefined): SortKey[] {
+  const keys: SortKey[] = q
+    ? [
+        { sql: Prisma.sql`word_similarity(${q}, r.name)`, type: "real", desc: true, nullable: false },
+        { sql: Prisma.sql`similarity(r.name, ${q})`, type: "real", desc: true, nullable: false },
+      ]
+    : [];
+  return [...keys, { ...sort, desc }, { sql: Prisma.sql`r.id`, type: "uuid", desc, nullable: false }];
+}
+
+// Nulls sort last either way; other columns keep PostgreSQL's default so an index serves both directions.
+const orderSql = (keys: SortKey[]) =>
+  Prisma.join(
+    keys.map(
+      (k) =>
+        Prisma.sql`${k.sql} ${Prisma.raw(k.desc ? "DESC" : "ASC")}${Prisma.raw(k.nullable ? " NULLS LAST" : "")}`,
+    ),
+  );
+
+const CAST: Record<KeyType, (v: string) => Prisma.Sql> = {
+  text: (v) => Prisma.sql`${v}::text`,
+  date: (v) => Prisma.sql`${v}::date`,
+  timestamptz: (v) => Prisma.sql`${v}::timestamptz`,
+  status: (v) => Prisma.sql`${v}::"RegistrantStatus"`,
+  kind: (v) => Prisma.sql`${v}::"RegistrantKind"`,
+  real: (v) => Prisma.sql`${v}::real`,
+  uuid: (v) => Prisma.sql`${v}::uuid`,
+};
+
+const isDate = (v: string) => {
+  const time = Date.parse(v);
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(time) && new Date(time).toISOString().startsWith(v);
+};
+
+// What a cursor's values must look like before they are cast in SQL (a forged cursor gets INVALID_CURSOR).
+const VALID: Record<KeyType, (v: string) => boolean> = {
+  text: (v) => v.length <= 1000 && !v.includes("\u0000"),
+  date: isDate,
+  timestamptz: (v) =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}(:\d{2})?)$/.test(v) &&
+    !Number.isNaN(Date.parse(v)),
+  status: (v) => (Object.values(RegistrantStatus) as string[]).includes(v),
+  kind: (v) => (Object.values(RegistrantKind) as string[]).includes(v),
+  real: (v) => /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(v),
+  uuid: (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+};
+
+/** The rows after `values` in the order of `keys` (nulls last). */
+function afterCondition(keys: SortKey[], values: (string | null)[]): Prisma.Sql {
+  const [first, id] = [keys[0]!, keys[1]];
+  if (keys.length === 2 && !first.nullable && id) {
+    // One non-null column and the id: a row comparison, which an index on (…, column, id) answers.
+    const op = Prisma.raw(first.desc ? "<" : ">");
+    return Prisma.sql`(${first.sql}, r.id) ${op} (${CAST[first.type](values[0]!)}, ${values[1]}::uuid)`;
+  }
+  const terms: Prisma.Sql[] = [];
+  const equal: Prisma.Sql[] = [];
+  keys.forEach((k, i) => {
+    const v = values[i] ?? null;
+    if (v !== null) {
+      const beyond = Prisma.sql`${k.sql} ${Prisma.raw(k.desc ? "<" : ">")} ${CAST[k.type](v)}`;
+      const step = k.nullable ? Prisma.sql`(${beyond} OR ${k.sql} IS NULL)` : beyond;
+      terms.push(equal.length ? Prisma.sql`(${Prisma.join(equal, " AND ")} AND ${step})` : step);
+    }
+    equal.push(v === null ? Prisma.sql`${k.sql} IS NULL` : Prisma.sql`${k.sql} = ${CAST[k.type](v)}`);
+  });
+  return Prisma.sql`(${Prisma.join(terms, " OR ")})`;
+}
+
+interface Position {
+  sortField: string;
+  desc: boolean;
+  /** Fingerprint of the name search the similarity values belong to. */
+  search: string | null;
+  values: (string | null)[];
+}
+
+const fingerprint = (q: string | undefined) =>
+  q ? createHash("sha256").update(q).digest("base64url").slice(0, 16) : null;
+
+function encodeCursor(p: Position): string {
+  return Buffer.from(
+    JSON.stringify({ v: 1, s: p.sortField, o: p.desc ? "d" : "a", q: p.search, k: p.values }),
+  ).toString("base64url");
+}
+
+const invalidCursor = (message: string) =>
+  new AppError(ErrorCode.BadUserInput, message, { field: "after", reason: "INVALID_CURSOR" });
+
+/** The position `after` points at, checked against the list's sort, search and key types. */
+function decodeCursor(after: string, expected: Omit<Position, "values">, keys: SortKey[]): Position {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
+  } catch {
+    raw = undefined;
+  }
+  const c = raw as { v?: unknown; s?: unknown; o?: unknown; q?: unknown; k?: unknown } | undefined;
+  if (!c || typeof c !== "object" || c.v !== 1 || !Array.isArray(c.k))
+    throw invalidCursor(
+      "This is not a cursor of the registrant list; take `cursor` from a registrant it returned",
+    );
+  if (c.s !== expected.sortField || c.o !== (expected.desc ? "d" : "a") || c.q !== expected.search)
+    throw invalidCursor(
+      "The cursor belongs to another sort order or name search; start again from the first page of this one",
+    );
+  const values = c.k as unknown[];
+  const fits =
+    values.length === keys.length &&
+    values.every((v, i) =>
+      v === null ? keys[i]!.nullable : typeof v === "string" && VALID[keys[i]!.type](v),
+    );
+  if (!fits)
+    throw invalidCursor(
+      "This is not a cursor of the registrant list; take `cursor` from a registrant it returned",
+    );
+  return { ...expected, values: values as (string | null)[] };
+}
+
+const pageTooDeep = () =>
+  new AppError(
+    ErrorCode.BadUserInput,
+    `Pages reach the first ${EXACT_LIMIT.toLocaleString("en")} registrants only: narrow the filters, or continue with \`after\` and the cursor of the last registrant of a page`,
+    { field: "page", reason: "PAGE_TOO_DEEP", limit: EXACT_LIMIT },
+  );
+
+/**
+ * A page of registrants: by `page` (its OFFSET reaches the first EXACT_LIMIT
+ * rows) or after a cursor (a seek from the cursor's position, as fast deep
+ * down as on the first page). Each registrant carries its own cursor.
+ */
+export async function findRegistrants(
+  ctx: RequestContext,
+  args: RegistrantPageArgs,
+  options: ListOptions = {},
+) {
+  const q = args.filter?.q?.trim() || undefined;
+  const { skip, take } = paging(args, Object.keys(SORTS), "name");
+  const sortField = args.sortField ?? "name";
+  const desc = (args.sortOrder ?? "ASC").toUpperCase() === "DESC";
+  const keys = sortKeys(SORTS[sortField]!, desc, q);
+  const expected = { sortField, desc, search: fingerprint(q) };
+  const position = args.after ? decodeCursor(args.after, expected, keys) : null;
+  if (position && skip > 0) throw badInput("page", "Leave `page` out when you continue with `after`");
+  if (!position && skip >= EXACT_LIMIT) throw pageTooDeep();
   return tx(ctx, async (t) => {
-    const rows = await t.$queryRaw<{ id: string }[]>`
-      SELECT r.id FROM registrant r ${whereSql(registrantConditions(args.filter))}
-      ORDER BY ${order} LIMIT ${take} OFFSET ${skip}`;
-    const ids = rows.map((r) => r.id);
-    const found = await t.registrant.findMany({ where: { id: { in: ids } } });
+    const { conditions } = await listConditions(t, ctx, args.filter, options.lookups);
+    if (position) conditions.push(afterCondition(keys, position.values));
+    const values = Prisma.join(keys.map((k) => Prisma.sql`to_json(${k.sql}) #>> '{}'`));
+    const rows = await t.$queryRaw<{ id: string; k: (string | null)[] }[]>`
+      SELECT r.id, ARRAY[${values}] AS k FROM registrant r ${whereSql(conditions)}
+      ORDER BY ${orderSql(keys)} LIMIT ${take} OFFSET ${position ? 0 : skip}`;
+    const found = await t.registrant.findMany({ where: { id: { in: rows.map((r) => r.id) } } });
     const byId = new Map(found.map((r) => [r.id, r]));
-    return ids.map((id) => toRegistrant(byId.get(id)!));
+    return rows.map((row) => ({
+      ...toRegistrant(byId.get(row.id)!),
+      cursor: encodeCursor({ ...expected, values: row.k }),
+    }));
   });
 }
 
-export function countRegistrants(ctx: RequestContext, args: RegistrantListArgs) {
+export interface RegistrantCount {
+  count: number;
+  estimated: boolean;
+  exactLimit: number;
+}
+
+/** A sample that finds this many times `exactLimit` matches or more is answer enough: nothing is counted. */
+const EVIDENTLY_MORE = 3;
+
+/**
+ * The number of registrants matching the filter: counted up to `exactLimit`
+ * (a LIMITed scan, cheap however many match), beyond it an estimate from a
+ * sample of the table (see estimateRows), never below what was counted. When
+ * the planner expects more than `exactLimit` matches, the sample comes first,
+ * and if it finds several times more, the count is skipped: a filter that
+ * cannot use an index would otherwise scan until it has counted 10,001.
+ */
+export function countRegistrants(
+  ctx: RequestContext,
+  args: RegistrantListArgs,
+  options: ListOptions & { exactLimit?: number } = {},
+): Promise<RegistrantCount> {
+  const exactLimit = options.exactLimit ?? EXACT_LIMIT;
   return tx(ctx, async (t) => {
+    const { conditions, atMost } = await listConditions(t, ctx, args.filter, options.lookups);
+    // Sampled with the plain conditions (a sample reads few rows; the ids of an index function may be many).
+    const plain = registrantConditions(args.filter);
+    let estimate: number | undefined;
+    if (atMost > exactLimit && (await planRows(t, plain)) > exactLimit) {
+      estimate = await estimateRows(t, ctx, plain);
+      if (estimate >= EVIDENTLY_MORE * exactLimit)
+        return { count: Math.round(estimate), estimated: true, exactLimit };
+    }
     const [row] = await t.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM registrant r ${whereSql(registrantConditions(args.filter))}`;
-    return row?.n ?? 0;
+      SELECT count(*)::int AS n FROM (SELECT 1 FROM registrant r ${whereSql(conditions)} LIMIT ${exactLimit + 1}) s`;
+    const n = row?.n ?? 0;
+    if (n <= exactLimit) return { count: n, estimated: false, exactLimit };
+    estimate ??= await estimateRows(t, ctx, plain);
+    return { count: Math.max(exactLimit + 1, Math.round(estimate)), estimated: true, exactLimit };
   });
 }
 

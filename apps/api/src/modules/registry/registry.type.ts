@@ -418,6 +418,12 @@ export class Registrant {
   createdAt!: Date;
   @Field(() => Date, { description: "Last change" })
   updatedAt!: Date;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Position of this registrant in the list that returned it: pass the last one's as `after` to get the next page. Null outside `registrants`",
+  })
+  cursor?: string | null;
 }
 
 @InputType({ description: "An identifier of a registrant" })
@@ -718,6 +724,36 @@ export class RegistrantListArgs extends ListArgs {
   @IsOptional()
   @ValidateNested()
   filter?: RegistrantFilter;
+}
+
+@ArgsType()
+export class RegistrantPageArgs extends RegistrantListArgs {
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Continue after this registrant: the `cursor` of the last one of the previous page, with the same sort and name search (leave `page` out). Pages reach the first 10,000 rows; cursors go on to the end",
+  })
+  @IsOptional()
+  @MaxLength(2000)
+  after?: string;
+}
+
+@ObjectType({ description: "Number of registrants matching a filter" })
+export class RegistrantListMetadata {
+  @Field(() => Int, {
+    description:
+      "Matching registrants: exact when `estimated` is false, else an estimate from a sample of the registry (above `exactLimit`)",
+  })
+  count!: number;
+  @Field(() => Boolean, {
+    description: "More than `exactLimit` registrants match, so `count` is an estimate rather than a count",
+  })
+  estimated!: boolean;
+  @Field(() => Int, {
+    description:
+      "Matches are counted exactly up to this number; it is also how many rows `page` can reach (continue with `after` cursors)",
+  })
+  exactLimit!: number;
 }
 
 @InputType({ description: "Adds an individual to a group" })
