@@ -757,11 +757,10 @@ export function updateRegistrant(ctx: RequestContext, args: UpdateRegistrantArgs
 }
 
 async function addMember(t: Tx, ctx: RequestContext, input: AddGroupMemberInput, field: string) {
-  const [group, individual, kind] = await Promise.all([
-    t.registrant.findUnique({ where: { id: input.groupId } }),
-    t.registrant.findUnique({ where: { id: input.individualId } }),
-    t.membershipKind.findUnique({ where: { id: input.kindId } }),
-  ]);
+  // One after the other: a transaction is one connection, which runs one query at a time.
+  const group = await t.registrant.findUnique({ where: { id: input.groupId } });
+  const individual = await t.registrant.findUnique({ where: { id: input.individualId } });
+  const kind = await t.membershipKind.findUnique({ where: { id: input.kindId } });
   if (group?.kind !== "GROUP") throw badInput(`${field}.groupId`, "Not a group of your department");
   if (individual?.kind !== "INDIVIDUAL")
     throw badInput(`${field}.individualId`, "Not an individual of your department");
