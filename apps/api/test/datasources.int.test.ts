@@ -12,6 +12,7 @@ import { createDb, type Db } from "@pbms/db";
 import { validateRegistrySearchRequest, validateRegistrySearchResponse } from "@pbms/g2p-connect";
 import { createLogger } from "../src/logger.ts";
 import { dueDataSources, queueDueSyncs, SCHEDULER_ACTOR } from "../src/modules/datasources/scheduler.ts";
+import { withLuhnDigit } from "@pbms/db/testing";
 import { startHarness, type Harness } from "./harness.ts";
 
 const SECRET = "demo-integrator-secret";
@@ -87,20 +88,6 @@ async function startProxy() {
 // ---------------------------------------------------------------------------
 // Arranging the remote registry (as the table owner)
 // ---------------------------------------------------------------------------
-
-/** Appends a Luhn check digit (the demo NATIONAL_ID type checks it). */
-function luhn(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits + String((10 - (sum % 10)) % 10);
-}
 
 async function demoId(h: Harness) {
   const [row] = await h.sql<{ id: string }>("SELECT id FROM department WHERE code = 'demo'");
@@ -278,9 +265,9 @@ beforeAll(async () => {
   const remoteNid = await idType(remote, tenant, "NID");
   const remotePassport = await idType(remote, tenant, "PASSPORT");
   const voterCard = await idType(remote, tenant, "VOTER_CARD");
-  nid.amina = luhn("710000001");
-  nid.fatou = luhn("710000002");
-  nid.john = luhn("710000003");
+  nid.amina = withLuhnDigit("710000001");
+  nid.fatou = withLuhnDigit("710000002");
+  nid.john = withLuhnDigit("710000003");
   people.amina = await person(tenant, {
     given: "Amina",
     family: "Diallo",

@@ -4,23 +4,11 @@ import { stringify } from "csv-stringify/sync";
 import writeXlsxFile from "write-excel-file/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XLSX_CONTENT_TYPE } from "../src/modules/imports/xlsx.ts";
+import { withLuhnDigit } from "@pbms/db/testing";
 import { startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
 let registrar: string;
-
-function luhn(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits + String((10 - (sum % 10)) % 10);
-}
 
 const GROUPS = [
   "household_id,name,gaz_large,gaz_small",
@@ -28,8 +16,8 @@ const GROUPS = [
   "HH-X-2,Baraka household,KSM,KSM-NYA",
 ].join("\n");
 
-const id1 = luhn("880000001");
-const id2 = luhn("880000002");
+const id1 = withLuhnDigit("880000001");
+const id2 = withLuhnDigit("880000002");
 const badId = id1.slice(0, -1) + String((Number(id1.at(-1)) + 1) % 10);
 const day = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));
 

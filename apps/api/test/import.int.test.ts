@@ -1,21 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withLuhnDigit } from "@pbms/db/testing";
 import { startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
 let registrar: string;
-
-function luhn(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits + String((10 - (sum % 10)) % 10);
-}
 
 const GROUPS = [
   "household_id,name,gaz_large,gaz_small,address,roof_material,has_electricity,monthly_income",
@@ -25,8 +13,8 @@ const GROUPS = [
   "HH-T-1,Twice household,NAI,,,tin,true,1",
 ].join("\n");
 
-const id1 = luhn("770000001");
-const id2 = luhn("770000002");
+const id1 = withLuhnDigit("770000001");
+const id2 = withLuhnDigit("770000002");
 const badId = id1.slice(0, -1) + String((Number(id1.at(-1)) + 1) % 10);
 const PEOPLE = [
   "individual_id,household_id,member_kind,given_name,family_name,birth_date,sex,national_id,phone,disability",
@@ -267,7 +255,7 @@ describe("bulk load", () => {
   const people = (prefix: string) =>
     [
       "individual_id,household_id,member_kind,given_name,family_name,birth_date,sex,national_id,phone",
-      `${prefix}-1,HH-${prefix},head,Amani,Njeri,1970-05-06,female,${luhn(`78${prefix === "B1" ? 1 : 2}000001`)},+254712300001`,
+      `${prefix}-1,HH-${prefix},head,Amani,Njeri,1970-05-06,female,${withLuhnDigit(`78${prefix === "B1" ? 1 : 2}000001`)},+254712300001`,
       `${prefix}-2,HH-${prefix},head,Juma,Njeri,1972-01-01,male,,`,
       `${prefix}-3,HH-${prefix},child,Zawadi,Njeri,2012-02-29,female,,+254712300001`,
     ].join("\n");

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withLuhnDigit } from "@pbms/db/testing";
 import { startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
@@ -14,20 +15,6 @@ let ids: {
   nairobi: string;
   mombasa: string;
 };
-
-/** Appends a Luhn check digit. */
-function luhn(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits + String((10 - (sum % 10)) % 10);
-}
 
 const REGISTRANT = `id kind name givenName familyName birthDate sex status version age gazLargeId gazSmallId
   identifiers { idTypeId value status } phones { e164 country isPrimary } financialAddresses { kind iban bic fa msisdn }`;
@@ -80,7 +67,7 @@ interface RegistrantView {
 
 describe("registering people", () => {
   it("registers a person with identifiers, phones and accounts in one step, and audits it", async () => {
-    const nid = luhn("880000001");
+    const nid = withLuhnDigit("880000001");
     const res = await h.gql<{ createRegistrant: RegistrantView }>(
       CREATE,
       {
@@ -113,7 +100,7 @@ describe("registering people", () => {
 
   it("rejects an identifier with a wrong check digit on its field, and writes nothing", async () => {
     const before = await h.sql<{ n: number }>("SELECT count(*)::int AS n FROM registrant");
-    const good = luhn("880000002");
+    const good = withLuhnDigit("880000002");
     const bad = good.slice(0, -1) + String((Number(good.at(-1)) + 1) % 10);
     const res = await h.gql(
       CREATE,

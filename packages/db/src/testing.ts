@@ -107,3 +107,6 @@ export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T
     await client.end();
   }
 }
+
+/** Appends a Luhn check digit (the demo NATIONAL_ID type checks it), as the demo seed does. */
+export { withLuhnDigit } from "./seed-registry.ts";
