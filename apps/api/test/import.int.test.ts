@@ -177,6 +177,41 @@ describe("registry import", () => {
     expect(row).toEqual({ name: "Tumaini Otieno-Baraka", version: 2 });
   });
 
+  it("rejects repeated keys and wrong check digits, and reads dates outside the calendar's years", async () => {
+    const a = withLuhnDigit("770000011");
+    const b = withLuhnDigit("770000012");
+    const wrong = b.slice(0, -1) + String((Number(b.at(-1)) + 3) % 10);
+    const job = await runImport(
+      [
+        "individual_id,given_name,family_name,birth_date,national_id",
+        `IND-R-1,Amani,Kariuki,1880-01-01,${a}`,
+        `IND-R-2,Baraka,Kariuki,1990-05-06,${a}`,
+        `IND-R-1,Chege,Kariuki,1990-05-07,${b}`,
+        `IND-R-3,Dalia,Kariuki,1990-05-08,${wrong}`,
+        `IND-R-4,Eshe,Kariuki,1879-12-31,`,
+        `IND-R-5,Faraji,Kariuki,1879-02-29,`,
+      ].join("\n"),
+      { entity: "INDIVIDUAL", mapping: { individual_id: "external_id" } },
+    );
+    expect(job.state).toBe("SUCCEEDED");
+    const errors = await h.sql<{ line: number; message: string }>(
+      "SELECT line, message FROM import_error WHERE job_id = $1 ORDER BY line, message",
+      [job.id],
+    );
+    expect(errors.map((e) => `${e.line}: ${e.message}`)).toEqual([
+      "3: the same National ID appears earlier in the file",
+      "4: the same external_id appears earlier in the file",
+      "5: National ID has a wrong check digit (Luhn)",
+      "6: birth_date must be a past date YYYY-MM-DD", // a real date, before 1880
+      "7: birth_date must be a past date YYYY-MM-DD", // not a date (1879 had no 29 February)
+    ]);
+    expect(job.result).toMatchObject({ rows: 6, rejected: 5, inserted: 1 });
+    const [first] = await h.sql<{ birth_date: string }>(
+      "SELECT birth_date::text FROM registrant WHERE external_id = 'IND-R-1'",
+    );
+    expect(first?.birth_date).toBe("1880-01-01");
+  });
+
   it("fails the job with a clear message when columns cannot be mapped", async () => {
     const job = await runImport("name,colour\nX,red", { entity: "GROUP" });
     expect(job.state).toBe("FAILED");

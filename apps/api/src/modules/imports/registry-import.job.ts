@@ -13,12 +13,11 @@ import { z } from "zod";
 import { inTenant } from "@pbms/db";
 import { defineJob, JobFailure, Role } from "../jobs/job.registry.ts";
 import {
-  attributesSql,
   checks,
   FIELDS,
   orderedUuid,
   rowChecksSql,
-  SESSION_FUNCTIONS,
+  SESSION_OBJECTS,
   stagedSql,
   type AttributeDef,
   type IdTypeDef,
@@ -156,7 +155,7 @@ defineJob("REGISTRY_IMPORT", {
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended('pbms.registry-import:' || $1, 0))", [
         scope.tenantId,
       ]);
-      await client.query(SESSION_FUNCTIONS);
+      await client.query(SESSION_OBJECTS);
       // Bulk inserts add to the GIN indexes' pending lists instead of updating
       // them row by row, and the hash joins over a million staged rows stay in memory.
       await client.query("SET LOCAL gin_pending_list_limit = '64MB'");
@@ -189,7 +188,7 @@ defineJob("REGISTRY_IMPORT", {
       );
       const staged = fields as (StagedField & { index: number })[];
       await client.query(
-        `CREATE TEMP TABLE staged ON COMMIT DROP AS ${stagedSql(params.entity, staged, attributes)}`,
+        `CREATE TEMP TABLE staged ON COMMIT DROP AS ${stagedSql(params.entity, staged, attributes, idTypes, startMs)}`,
       );
       await client.query("ANALYZE staged");
       const total = Number((await client.query("SELECT count(*) AS n FROM staged")).rows[0].n);
@@ -211,20 +210,16 @@ defineJob("REGISTRY_IMPORT", {
         (await client.query("SELECT count(DISTINCT line) AS n FROM import_error WHERE job_id = $1", [job.id]))
           .rows[0].n,
       );
-      // The rows to merge, each with its registrant id: the existing one, or a
-      // new time-ordered id (slot 0 of the line; child rows use slots 1…).
-      await client.query(
-        `CREATE TEMP TABLE valid ON COMMIT DROP AS
-         SELECT s.*, coalesce(s._registrant_id, ${orderedUuid(startMs, "s.line * 16")}) AS _id,
-                s._registrant_id IS NULL AS _new, ${attributesSql(fields, attributes)} AS _attributes
-           FROM staged s
-          WHERE NOT EXISTS (SELECT 1 FROM import_error e WHERE e.job_id = $1 AND e.line = s.line)`,
-        [job.id],
-      );
       lap("check");
       let counts = { inserted: 0, updated: 0 };
       const merge = !(params.allOrNothing && rejected > 0);
       if (merge) {
+        // What stays in staging is what gets merged.
+        if (rejected)
+          await client.query(
+            "DELETE FROM staged s USING import_error e WHERE e.job_id = $1 AND e.line = s.line",
+            [job.id],
+          );
         await progress(0, total, { phase: "merging" });
         const bulk = await bulkLoadAllowed(client);
         if (bulk) await client.query("SET LOCAL session_replication_role = replica");
@@ -350,7 +345,7 @@ interface MergeOptions {
 }
 
 /**
- * Merges the valid staged rows (table `valid`) into the registry and returns
+ * Merges the staged rows (table `staged`, the rejected ones removed) into the registry and returns
  * how many registrants were inserted and updated. Existing registrants are
  * updated only where a value differs; new ones are plain inserts. Child rows
  * (identifiers, phones, memberships) of new registrants need no existence
@@ -364,8 +359,8 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
   await client.query("SELECT 1 FROM department WHERE id = $1 FOR KEY SHARE", [o.tenantId]);
   if (has("gaz_large") || has("gaz_small"))
     await client.query(
-      `SELECT 1 FROM geo_zone WHERE id IN (SELECT ${has("gaz_large") ? "_gaz_large_id" : "NULL::uuid"} FROM valid
-                                           UNION SELECT ${has("gaz_small") ? "_gaz_small_id" : "NULL::uuid"} FROM valid) FOR KEY SHARE`,
+      `SELECT 1 FROM geo_zone WHERE id IN (SELECT ${has("gaz_large") ? "_gaz_large_id" : "NULL::uuid"} FROM staged
+                                           UNION SELECT ${has("gaz_small") ? "_gaz_small_id" : "NULL::uuid"} FROM staged) FOR KEY SHARE`,
     );
   if (o.idTypes.length) await client.query("SELECT 1 FROM id_type FOR KEY SHARE");
   if (has("group_external_id")) await client.query("SELECT 1 FROM membership_kind FOR KEY SHARE");
@@ -410,7 +405,7 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
     `UPDATE registrant r
         SET ${changed.map((c) => `${c} = ${values[c]}`).join(", ")}, attributes = r.attributes || s._attributes,
             version = r.version + 1, updated_at = now()
-       FROM valid s
+       FROM staged s
       WHERE r.id = s._id AND NOT s._new
         AND (${changed.map((c) => `r.${c}`).join(", ")}, r.attributes)
             IS DISTINCT FROM (${changed.map((c) => values[c]).join(", ")}, r.attributes || s._attributes)`,
@@ -419,7 +414,7 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
     `INSERT INTO registrant (id, tenant_id, kind, external_id, ${changed.join(", ")}, registration_date, attributes)
      SELECT s._id, $1, '${o.entity}', s.external_id, ${changed.map((c) => values[c]).join(", ")},
             ${has("registration_date") ? "coalesce(s._registration_date, current_date)" : "current_date"}, s._attributes
-       FROM valid s WHERE s._new`,
+       FROM staged s WHERE s._new`,
     [o.tenantId],
   );
   if (individual) {
@@ -429,13 +424,13 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
       const value = `s.${pg.escapeIdentifier(f.column)}`;
       await client.query(
         `INSERT INTO registrant_identifier (id, tenant_id, registrant_id, id_type_id, value)
-         SELECT ${id(2 + (i % 12))}, $1, s._id, $2, ${value} FROM valid s WHERE s._new AND ${value} IS NOT NULL`,
+         SELECT ${id(2 + (i % 12))}, $1, s._id, $2, ${value} FROM staged s WHERE s._new AND ${value} IS NOT NULL`,
         [o.tenantId, t.id],
       );
       await client.query(
         `INSERT INTO registrant_identifier (id, tenant_id, registrant_id, id_type_id, value)
          SELECT gen_random_uuid(), $1, r.id, $2, ${value}
-           FROM valid s JOIN registrant r ON r.id = s._id
+           FROM staged s JOIN registrant r ON r.id = s._id
           WHERE NOT s._new AND ${value} IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM registrant_identifier ri WHERE ri.id_type_id = $2 AND ri.value = ${value})
             FOR KEY SHARE OF r`,
@@ -445,13 +440,13 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
     if (has("phone")) {
       await client.query(
         `INSERT INTO phone (id, tenant_id, registrant_id, e164, is_primary)
-         SELECT ${id(1)}, $1, s._id, s._phone, true FROM valid s WHERE s._new AND s._phone IS NOT NULL`,
+         SELECT ${id(1)}, $1, s._id, s._phone, true FROM staged s WHERE s._new AND s._phone IS NOT NULL`,
         [o.tenantId],
       );
       await client.query(
         `INSERT INTO phone (id, tenant_id, registrant_id, e164, is_primary)
          SELECT gen_random_uuid(), $1, r.id, s._phone, NOT EXISTS (SELECT 1 FROM phone p WHERE p.registrant_id = r.id)
-           FROM valid s JOIN registrant r ON r.id = s._id
+           FROM staged s JOIN registrant r ON r.id = s._id
           WHERE NOT s._new AND s._phone IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM phone p WHERE p.registrant_id = r.id AND p.e164 = s._phone)
             FOR KEY SHARE OF r`,
@@ -484,13 +479,13 @@ async function addMemberships(
   const fresh = await client.query(
     `INSERT INTO group_membership (id, tenant_id, group_id, individual_id, kind_id, start_date)
      SELECT ${newId}, $1, s._group_id, s._id, s._kind_id, coalesce(${startDate}, current_date)
-       FROM valid s WHERE s._new AND s._group_id IS NOT NULL`,
+       FROM staged s WHERE s._new AND s._group_id IS NOT NULL`,
     [tenantId],
   );
   const existing = await client.query(
     `INSERT INTO group_membership (id, tenant_id, group_id, individual_id, kind_id, start_date)
      SELECT gen_random_uuid(), $1, s._group_id, r.id, s._kind_id, coalesce(${startDate}, current_date)
-       FROM valid s JOIN registrant r ON r.id = s._id
+       FROM staged s JOIN registrant r ON r.id = s._id
       WHERE NOT s._new AND s._group_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM group_membership m WHERE m.group_id = s._group_id AND m.individual_id = r.id AND m.end_date IS NULL)
         FOR KEY SHARE OF r`,
