@@ -1,8 +1,11 @@
 // Set-based SQL of a data source sync. A page of remote records goes to
 // PostgreSQL as one JSON parameter (jsonb_to_recordset) per statement: the
-// cache upsert that marks NEW/CHANGED/UNCHANGED, the registrant upsert
-// (matched on external_id, as the registry import does), the identifiers, and
-// the cache → registrant links. Nothing is looped over per record in SQL.
+// cache upsert that marks NEW/CHANGED/UNCHANGED, the registrants of records not
+// linked yet (created, or found on external_id as the registry import does),
+// the cache → registrant links, the update of the linked registrants, and the
+// identifiers. A linked record updates the registrant it is linked to or, when
+// that one was merged, the registrant it was merged into. Nothing is looped over
+// per record in SQL.
 import type { Tx } from "@pbms/db";
 import type { MappedRecord } from "./mapping.ts";
 
@@ -21,6 +24,27 @@ export interface PageCounts {
   /** Identifiers whose type and value belong to another registrant here. */
   identifierConflicts: number;
 }
+
+/** Merges of merges followed at most (a chain is never longer in practice). */
+const MAX_MERGE_CHAIN = 20;
+
+/**
+ * CTEs `chain` and `target(record_id, id)`: the registrant each record of the CTE `from` (with a
+ * `record_id` column) updates: the one its cache row ($1 is the data source) is linked to or,
+ * when that one was merged, the registrant it was merged into, following merges of merges.
+ * Records without a link have no target.
+ */
+const TARGET = (from: string) => `
+  chain AS (
+    SELECT f.record_id, g.id, g.merged_into_id, 1 AS depth
+      FROM (SELECT DISTINCT record_id FROM ${from}) f
+      JOIN data_source_record r ON r.data_source_id = $1::uuid AND r.external_id = f.record_id
+      JOIN registrant g ON g.id = r.registrant_id
+    UNION ALL
+    SELECT c.record_id, g.id, g.merged_into_id, c.depth + 1
+      FROM chain c JOIN registrant g ON g.id = c.merged_into_id
+     WHERE c.depth < ${MAX_MERGE_CHAIN}),
+  target AS (SELECT record_id, id FROM chain WHERE merged_into_id IS NULL)`;
 
 interface CacheRow {
   external_id: string;
@@ -80,81 +104,102 @@ export async function writePage(
   }
   if (!toMap.length) return counts;
 
-  // 2. Registrants: created, or changed where the remote values differ; a value
-  //    the remote record lacks keeps what the registrant has.
-  const keep = (c: string) => `coalesce(excluded.${c}, g.${c})`;
-  const fields = ["given_name", "family_name", "additional_name", "birth_date", "sex"];
-  const merged = `concat_ws(' ', ${keep("given_name")}, ${keep("additional_name")}, ${keep("family_name")})`;
-  const upserted = await t.$queryRawUnsafe<{ inserted: boolean }[]>(
-    `INSERT INTO registrant AS g (id, tenant_id, kind, external_id, name, given_name, family_name, additional_name, birth_date, sex)
-     SELECT gen_random_uuid(), $1::uuid, 'INDIVIDUAL', $2 || p.record_id,
+  const recordIds = JSON.stringify(toMap.map((m) => m.recordId));
+  const persons = JSON.stringify(
+    toMap.map((m) => ({
+      record_id: m.recordId,
+      given_name: m.givenName,
+      family_name: m.familyName,
+      additional_name: m.additionalName,
+      birth_date: m.birthDate,
+      sex: m.sex,
+    })),
+  );
+
+  // 2. Registrants of records not linked yet: created unless one has the external id already.
+  counts.created = await t.$executeRawUnsafe(
+    `INSERT INTO registrant (id, tenant_id, kind, external_id, name, given_name, family_name, additional_name, birth_date, sex)
+     SELECT gen_random_uuid(), $2::uuid, 'INDIVIDUAL', $3 || p.record_id,
             concat_ws(' ', p.given_name, p.additional_name, p.family_name),
             p.given_name, p.family_name, p.additional_name, p.birth_date::date, p.sex::"Sex"
-       FROM jsonb_to_recordset($3::jsonb)
+       FROM jsonb_to_recordset($4::jsonb)
             AS p(record_id text, given_name text, family_name text, additional_name text, birth_date text, sex text)
-     ON CONFLICT (tenant_id, external_id) DO UPDATE
-        SET name = ${merged}, ${fields.map((c) => `${c} = ${keep(c)}`).join(", ")},
-            version = g.version + 1, updated_at = now()
-      WHERE g.kind = 'INDIVIDUAL'
-        AND (g.name, ${fields.map((c) => `g.${c}`).join(", ")})
-            IS DISTINCT FROM (${merged}, ${fields.map(keep).join(", ")})
-     RETURNING (xmax = 0) AS inserted`,
+       JOIN data_source_record r ON r.data_source_id = $1::uuid AND r.external_id = p.record_id
+      WHERE r.registrant_id IS NULL
+     ON CONFLICT (tenant_id, external_id) DO NOTHING`,
+    ids.dataSourceId,
     ids.tenantId,
     ids.prefix,
-    JSON.stringify(
-      toMap.map((m) => ({
-        record_id: m.recordId,
-        given_name: m.givenName,
-        family_name: m.familyName,
-        additional_name: m.additionalName,
-        birth_date: m.birthDate,
-        sex: m.sex,
-      })),
-    ),
+    persons,
   );
-  counts.created = upserted.filter((r) => r.inserted).length;
-  counts.updated = upserted.length - counts.created;
 
-  // 3. Identifiers: added when new; one that belongs to another registrant is left out and counted.
-  const identifiers = toMap.flatMap((m) =>
-    m.identifiers.map((i) => ({ record_id: m.recordId, id_type_id: i.idTypeId, value: i.value })),
-  );
-  if (identifiers.length) {
-    const [added] = await t.$queryRawUnsafe<{ added: number; conflicts: number }[]>(
-      `WITH ids AS (
-         SELECT i.record_id, i.id_type_id, i.value
-           FROM jsonb_to_recordset($3::jsonb) AS i(record_id text, id_type_id uuid, value text)),
-       ins AS (
-         INSERT INTO registrant_identifier (id, tenant_id, registrant_id, id_type_id, value)
-         SELECT gen_random_uuid(), $1::uuid, g.id, ids.id_type_id, ids.value
-           FROM ids JOIN registrant g ON g.external_id = $2 || ids.record_id AND g.kind = 'INDIVIDUAL'
-         ON CONFLICT (tenant_id, id_type_id, value) DO NOTHING
-         RETURNING 1)
-       SELECT (SELECT count(*) FROM ins)::int AS added,
-              (SELECT count(*) FROM ids
-                 JOIN registrant g ON g.external_id = $2 || ids.record_id
-                 JOIN registrant_identifier x ON x.id_type_id = ids.id_type_id AND x.value = ids.value
-                WHERE x.registrant_id <> g.id)::int AS conflicts`,
-      ids.tenantId,
-      ids.prefix,
-      JSON.stringify(identifiers),
-    );
-    counts.identifiersAdded = added?.added ?? 0;
-    counts.identifierConflicts = added?.conflicts ?? 0;
-  }
-
-  // 4. Links from the cache to the registrants.
+  // 3. Links from the cache to the registrants, for records not linked yet. A link, once set,
+  //    is only changed by a merge (which moves it to the survivor) and its revert.
   await t.$executeRawUnsafe(
     `UPDATE data_source_record r SET registrant_id = g.id, updated_at = now()
        FROM registrant g
       WHERE r.data_source_id = $1::uuid
         AND r.external_id IN (SELECT jsonb_array_elements_text($3::jsonb))
-        AND g.external_id = $2 || r.external_id AND g.kind = 'INDIVIDUAL'
-        AND r.registrant_id IS DISTINCT FROM g.id`,
+        AND r.registrant_id IS NULL
+        AND g.external_id = $2 || r.external_id AND g.kind = 'INDIVIDUAL'`,
     ids.dataSourceId,
     ids.prefix,
-    JSON.stringify(toMap.map((m) => m.recordId)),
+    recordIds,
   );
+
+  // 4. The linked registrants, changed where the remote values differ; a value the remote
+  //    record lacks keeps what the registrant has. (Registrants created in step 2 already
+  //    hold the remote values and are not changed again.)
+  const keep = (c: string) => `coalesce(p.${c}, g.${c})`;
+  const fields = ["given_name", "family_name", "additional_name", "birth_date", "sex"];
+  const merged = `concat_ws(' ', ${keep("given_name")}, ${keep("additional_name")}, ${keep("family_name")})`;
+  counts.updated = await t.$executeRawUnsafe(
+    `WITH RECURSIVE page AS (
+       SELECT x.record_id, x.given_name, x.family_name, x.additional_name, x.birth_date::date AS birth_date,
+              x.sex::"Sex" AS sex
+         FROM jsonb_to_recordset($2::jsonb)
+              AS x(record_id text, given_name text, family_name text, additional_name text, birth_date text, sex text)),
+     ${TARGET("page")}
+     UPDATE registrant g
+        SET name = ${merged}, ${fields.map((c) => `${c} = ${keep(c)}`).join(", ")},
+            version = g.version + 1, updated_at = now()
+       FROM target JOIN page p USING (record_id)
+      WHERE g.id = target.id AND g.kind = 'INDIVIDUAL'
+        AND (g.name, ${fields.map((c) => `g.${c}`).join(", ")})
+            IS DISTINCT FROM (${merged}, ${fields.map(keep).join(", ")})`,
+    ids.dataSourceId,
+    persons,
+  );
+
+  // 5. Identifiers of the linked registrants: added when new; one that belongs to another
+  //    registrant is left out and counted.
+  const identifiers = toMap.flatMap((m) =>
+    m.identifiers.map((i) => ({ record_id: m.recordId, id_type_id: i.idTypeId, value: i.value })),
+  );
+  if (identifiers.length) {
+    const [added] = await t.$queryRawUnsafe<{ added: number; conflicts: number }[]>(
+      `WITH RECURSIVE ids AS (
+         SELECT i.record_id, i.id_type_id, i.value
+           FROM jsonb_to_recordset($3::jsonb) AS i(record_id text, id_type_id uuid, value text)),
+       ${TARGET("ids")},
+       ins AS (
+         INSERT INTO registrant_identifier (id, tenant_id, registrant_id, id_type_id, value)
+         SELECT gen_random_uuid(), $2::uuid, target.id, ids.id_type_id, ids.value
+           FROM ids JOIN target USING (record_id)
+         ON CONFLICT (tenant_id, id_type_id, value) DO NOTHING
+         RETURNING 1)
+       SELECT (SELECT count(*) FROM ins)::int AS added,
+              (SELECT count(*) FROM ids
+                 JOIN target USING (record_id)
+                 JOIN registrant_identifier x ON x.id_type_id = ids.id_type_id AND x.value = ids.value
+                WHERE x.registrant_id <> target.id)::int AS conflicts`,
+      ids.dataSourceId,
+      ids.tenantId,
+      JSON.stringify(identifiers),
+    );
+    counts.identifiersAdded = added?.added ?? 0;
+    counts.identifierConflicts = added?.conflicts ?? 0;
+  }
   return counts;
 }
 

@@ -224,6 +224,13 @@ export class MergeMovedRows {
   memberships!: string[];
   @Field(() => [ID], { description: "Memberships of the members of a merged group" })
   members!: string[];
+  @Field(() => [ID], { description: "Documents" })
+  documents!: string[];
+  @Field(() => [ID], {
+    description:
+      "Data source records (cached records of external registries) linked to the merged registrant",
+  })
+  dataSourceRecords!: string[];
 }
 
 @ObjectType({ description: "A merge of a duplicate into a survivor; it can be reverted" })

@@ -1,9 +1,10 @@
 // Merging duplicates and reverting merges. A merge moves the merged registrant's
-// identifiers, phones, accounts and group memberships to the survivor (leaving
-// exact duplicates behind, recorded), deactivates it with mergedIntoId, and
-// records every moved row id and its prior state in registrant_merge.moved so
-// revertMerge can put everything back. All members of a set are merged in one
-// transaction, with one audit event per merged registrant.
+// identifiers, phones, accounts, group memberships, documents and data source
+// record links to the survivor (leaving exact duplicates behind, recorded),
+// deactivates it with mergedIntoId, and records every moved row id and its prior
+// state in registrant_merge.moved so revertMerge can put everything back. All
+// members of a set are merged in one transaction, with one audit event per
+// merged registrant.
 import type { Prisma, Registrant as RegistrantRow, RegistrantStatus, Tx } from "@pbms/db";
 import { actorName, tx, type RequestContext } from "../../context.ts";
 import { AppError, badInput, conflict, ErrorCode, notFound } from "../../errors.ts";
@@ -31,6 +32,10 @@ export interface MovedRecord {
   memberships: string[];
   /** Memberships in a merged group (group_id moved). */
   members: string[];
+  /** Documents of the merged registrant (all move; absent from merges recorded before documents moved). */
+  documents?: string[];
+  /** Data source records linked to the merged registrant (all move; absent from merges recorded before links moved). */
+  dataSourceRecords?: string[];
   skipped: { table: string; id: string; reason: string; ended: boolean }[];
   /** The day current memberships left behind were ended (YYYY-MM-DD). */
   endedOn: string;
@@ -67,6 +72,8 @@ export function toMerge(row: MergeRow): RegistrantMerge {
       financialAddresses: moved.financialAddresses.map((f) => f.id),
       memberships: moved.memberships,
       members: moved.members,
+      documents: moved.documents ?? [],
+      dataSourceRecords: moved.dataSourceRecords ?? [],
     },
     skipped: moved.skipped,
     notRestored: moved.notRestored ?? [],
@@ -78,6 +85,38 @@ export function toMerge(row: MergeRow): RegistrantMerge {
 
 const lockRegistrants = (t: Tx, ids: string[]) =>
   t.$queryRaw`SELECT id FROM registrant WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
+
+/**
+ * Tables whose rows all follow the survivor (nothing in them can collide with the survivor's
+ * rows), keyed by their field in MovedRecord.
+ */
+const FOLLOWERS = {
+  documents: { table: "document", touch: "" },
+  dataSourceRecords: { table: "data_source_record", touch: ", updated_at = now()" },
+} as const;
+
+/**
+ * Re-points a follower table's rows from one registrant to another in one statement (only the
+ * given rows when `only` is set); returns the ids of the rows it moved.
+ */
+async function repoint(
+  t: Tx,
+  key: keyof typeof FOLLOWERS,
+  from: string,
+  to: string,
+  only?: string[],
+): Promise<string[]> {
+  const { table, touch } = FOLLOWERS[key];
+  const rows = await t.$queryRawUnsafe<{ id: string }[]>(
+    `UPDATE ${table} SET registrant_id = $2::uuid${touch}
+      WHERE registrant_id = $1::uuid${only ? " AND id = ANY($3::uuid[])" : ""}
+      RETURNING id::text AS id`,
+    from,
+    to,
+    ...(only ? [only] : []),
+  );
+  return rows.map((r) => r.id).sort();
+}
 
 /** Moves phones or accounts whose key the survivor does not have yet; returns moved and skipped. */
 async function moveContacts(
@@ -232,6 +271,9 @@ async function mergeOne(
   record.financialAddresses = await moveContacts(t, "financial_address", survivor, merged, record);
   record.memberships = await moveMemberships(t, "individualId", survivor, merged, record);
   record.members = await moveMemberships(t, "groupId", survivor, merged, record);
+  // Documents and data source links: the survivor gets them all (the next sync updates the survivor).
+  record.documents = await repoint(t, "documents", merged.id, survivor.id);
+  record.dataSourceRecords = await repoint(t, "dataSourceRecords", merged.id, survivor.id);
 
   const updated = await t.registrant.update({
     where: { id: merged.id },
@@ -370,6 +412,12 @@ export function revertMerge(ctx: RequestContext, input: RevertMergeInput) {
             select: { id: true },
           }),
       );
+    }
+    for (const key of Object.keys(FOLLOWERS) as (keyof typeof FOLLOWERS)[]) {
+      const ids = record[key] ?? [];
+      if (!ids.length) continue;
+      const moved = new Set(await repoint(t, key, merge.survivorId, merge.mergedId, ids));
+      notRestored.push(...ids.filter((id) => !moved.has(id)));
     }
     const ended = record.skipped.filter((s) => s.ended).map((s) => s.id);
     if (ended.length)
