@@ -175,6 +175,19 @@ describe("registry import", () => {
       "SELECT name, version FROM registrant WHERE external_id = 'IND-T-2'",
     );
     expect(row).toEqual({ name: "Tumaini Otieno-Baraka", version: 2 });
+    // The change is on the person's own audit trail, with the fields before and after.
+    const events = await h.sql<{ action: string; before: unknown; after: Record<string, unknown> }>(
+      `SELECT a.action, a.before, a.after FROM audit_event a JOIN registrant r ON a.entity_id = r.id::text
+        WHERE r.external_id = 'IND-T-2' AND a.entity_type = 'Registrant' ORDER BY a.occurred_at, a.action`,
+    );
+    expect(events.map((e) => e.action)).toEqual(["registrant.created", "registrant.updated"]);
+    expect(events[0]!.after).toMatchObject({ import: { line: 3, fileName: "upload.csv" } });
+    expect(events[1]!.before).toEqual({ name: "Tumaini Otieno", familyName: "Otieno" });
+    expect(events[1]!.after).toMatchObject({
+      name: "Tumaini Otieno-Baraka",
+      familyName: "Otieno-Baraka",
+      import: { jobId: lenient.id, fileName: "upload.csv" },
+    });
   });
 
   it("rejects repeated keys and wrong check digits, and reads dates outside the calendar's years", async () => {
@@ -401,6 +414,16 @@ describe("membership import", () => {
       "SELECT count(*)::int AS n FROM group_membership m JOIN registrant g ON g.id = m.group_id WHERE g.external_id = 'HH-T-2' AND m.start_date = DATE '2026-03-01'",
     )) as [{ n: number }];
     expect(n).toBe(2);
+    // Each person's audit trail shows the household they were added to, once.
+    const added = await h.sql<{ person: string; after: { membershipAdded: { startDate: string } } }>(
+      `SELECT r.external_id AS person, a.after FROM audit_event a JOIN registrant r ON a.entity_id = r.id::text
+        WHERE a.action = 'registrant.updated' AND a.after ? 'membershipAdded' AND r.external_id LIKE 'IND-M-%'
+        ORDER BY r.external_id`,
+    );
+    expect(added.map((a) => [a.person, a.after.membershipAdded.startDate])).toEqual([
+      ["IND-M-1", "2026-03-01"],
+      ["IND-M-2", "2026-03-01"],
+    ]);
   });
 });
 

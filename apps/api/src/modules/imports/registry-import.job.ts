@@ -229,6 +229,12 @@ defineJob("REGISTRY_IMPORT", {
           idTypes,
           tenantId: scope.tenantId,
           startMs,
+          audit: {
+            actorId: job.createdById,
+            actorName: job.createdByName,
+            requestId: scope.requestId,
+            source: { jobId: job.id, fileId: file.id, fileName: file.fileName },
+          },
         });
         if (bulk) await client.query("SET LOCAL session_replication_role = origin");
         statements.bulk_load = bulk ? 1 : 0;
@@ -326,9 +332,10 @@ function timed(client: pg.Client, into: Record<string, number>): Queryable {
       try {
         return await client.query(text, values);
       } finally {
-        const key =
-          /^\s*(INSERT INTO \S+|UPDATE \S+|DELETE FROM \S+|SELECT)/i.exec(text)?.[1]?.toLowerCase() ??
-          "other";
+        // The first table written (a WITH statement's first data-modifying part).
+        const key = /^\s*SELECT/i.test(text)
+          ? "select"
+          : (/(INSERT INTO \S+|UPDATE \S+|DELETE FROM \S+)/i.exec(text)?.[1]?.toLowerCase() ?? "other");
         into[key] = Math.round((into[key] ?? 0) * 1000 + performance.now() - start) / 1000;
       }
     },
@@ -342,7 +349,15 @@ interface MergeOptions {
   tenantId: string;
   /** Start of the import, the time part of the new rows' ids. */
   startMs: number;
+  /** Who imports, and from where: every registrant created or changed gets its own audit event. */
+  audit: { actorId: string; actorName: string; requestId: string; source: Record<string, string> };
 }
+
+const AUDIT_INSERT = `INSERT INTO audit_event (id, tenant_id, actor_id, actor_name, action, entity_type, entity_id, before, after, request_id)`;
+
+/** The `before` (or `after`, with `side` = a) of an audit event: only the keys whose values differ. */
+const changedKeys = (side: "a" | "b") =>
+  `(SELECT jsonb_object_agg(k, c.${side} -> k) FROM jsonb_object_keys(c.b || c.a) k WHERE c.b -> k IS DISTINCT FROM c.a -> k)`;
 
 /**
  * Merges the staged rows (table `staged`, the rejected ones removed) into the registry and returns
@@ -355,6 +370,20 @@ interface MergeOptions {
 async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted: number; updated: number }> {
   const has = (f: string) => o.fields.some((x) => x.field === f);
   const id = (slot: number) => orderedUuid(o.startMs, `s.line * 16 + ${slot}`);
+  const source = `${pg.escapeLiteral(JSON.stringify(o.audit.source))}::jsonb`;
+  /** The values of an audit event row but its id, action, registrant and changes. */
+  const by = `${pg.escapeLiteral(o.tenantId)}::uuid, ${pg.escapeLiteral(o.audit.actorId)}, ${pg.escapeLiteral(o.audit.actorName)}`;
+  const request = pg.escapeLiteral(o.audit.requestId);
+  /** Runs `insert` (… RETURNING registrant_id, <detail>) and audits each row as a change of its registrant. */
+  const auditedAdd = (insert: string, detail: string, params: unknown[]) =>
+    client.query(
+      `WITH added AS (${insert})
+       ${AUDIT_INSERT}
+       SELECT gen_random_uuid(), ${by}, 'registrant.updated', 'Registrant', a.registrant_id::text,
+              NULL, jsonb_build_object(${detail}, 'import', ${source}), ${request}
+         FROM added a`,
+      params,
+    );
   // The reference rows used stay until commit, as foreign-key checks would keep them.
   await client.query("SELECT 1 FROM department WHERE id = $1 FOR KEY SHARE", [o.tenantId]);
   if (has("gaz_large") || has("gaz_small"))
@@ -367,7 +396,7 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
 
   if (o.entity === "MEMBERSHIP") {
     const start = has("start_date") ? "s._start_date" : "NULL::date";
-    return { inserted: await addMemberships(client, o.tenantId, id(1), start), updated: 0 };
+    return { inserted: await addMemberships(client, o.tenantId, id(1), start, auditedAdd), updated: 0 };
   }
   const v = (f: string, fallback = "NULL") => (has(f) ? `s.${f}` : fallback);
   const individual = o.entity === "INDIVIDUAL";
@@ -401,14 +430,30 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
     ...(has("tags") ? { tags: `coalesce(string_to_array(s.tags, ';'), '{}')` } : {}),
   };
   const changed = Object.keys(values);
+  // The audit keys are the API's field names (given_name → givenName).
+  const snapshot = (value: (c: string) => string, attributes: string) =>
+    `jsonb_build_object(${changed.map((c) => `'${c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())}', ${value(c)}`).join(", ")}, 'attributes', ${attributes})`;
+  // One statement: the rows that differ, their update, and an audit event each
+  // with the fields before and after.
   const updated = await client.query(
-    `UPDATE registrant r
-        SET ${changed.map((c) => `${c} = ${values[c]}`).join(", ")}, attributes = r.attributes || s._attributes,
-            version = r.version + 1, updated_at = now()
-       FROM staged s
-      WHERE r.id = s._id AND NOT s._new
-        AND (${changed.map((c) => `r.${c}`).join(", ")}, r.attributes)
-            IS DISTINCT FROM (${changed.map((c) => values[c]).join(", ")}, r.attributes || s._attributes)`,
+    `WITH changed AS (
+       SELECT r.id, ${snapshot((c) => `r.${c}`, "r.attributes")} AS b,
+              ${snapshot((c) => values[c]!, "r.attributes || s._attributes")} AS a
+         FROM registrant r JOIN staged s ON r.id = s._id
+        WHERE NOT s._new
+          AND (${changed.map((c) => `r.${c}`).join(", ")}, r.attributes)
+              IS DISTINCT FROM (${changed.map((c) => values[c]).join(", ")}, r.attributes || s._attributes)),
+     updated AS (
+       UPDATE registrant r
+          SET ${changed.map((c) => `${c} = ${values[c]}`).join(", ")}, attributes = r.attributes || s._attributes,
+              version = r.version + 1, updated_at = now()
+         FROM staged s, changed c
+        WHERE r.id = s._id AND c.id = r.id
+        RETURNING r.id)
+     ${AUDIT_INSERT}
+     SELECT gen_random_uuid(), ${by}, 'registrant.updated', 'Registrant', c.id::text,
+            ${changedKeys("b")}, ${changedKeys("a")} || jsonb_build_object('import', ${source}), ${request}
+       FROM changed c JOIN updated u ON u.id = c.id`,
   );
   const inserted = await client.query(
     `INSERT INTO registrant (id, tenant_id, kind, external_id, ${changed.join(", ")}, registration_date, attributes)
@@ -416,6 +461,13 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
             ${has("registration_date") ? "coalesce(s._registration_date, current_date)" : "current_date"}, s._attributes
        FROM staged s WHERE s._new`,
     [o.tenantId],
+  );
+  // The creation of each registrant, with the file line it came from.
+  await client.query(
+    `${AUDIT_INSERT}
+     SELECT ${id(15)}, ${by}, 'registrant.created', 'Registrant', s._id::text,
+            NULL, jsonb_build_object('import', ${source} || jsonb_build_object('line', s.line)), ${request}
+       FROM staged s WHERE s._new`,
   );
   if (individual) {
     for (const [i, t] of o.idTypes.entries()) {
@@ -427,13 +479,15 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
          SELECT ${id(2 + (i % 12))}, $1, s._id, $2, ${value} FROM staged s WHERE s._new AND ${value} IS NOT NULL`,
         [o.tenantId, t.id],
       );
-      await client.query(
+      await auditedAdd(
         `INSERT INTO registrant_identifier (id, tenant_id, registrant_id, id_type_id, value)
          SELECT gen_random_uuid(), $1, r.id, $2, ${value}
            FROM staged s JOIN registrant r ON r.id = s._id
           WHERE NOT s._new AND ${value} IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM registrant_identifier ri WHERE ri.id_type_id = $2 AND ri.value = ${value})
-            FOR KEY SHARE OF r`,
+            FOR KEY SHARE OF r
+         RETURNING registrant_id, id_type_id, value`,
+        `'identifierAdded', jsonb_build_object('idTypeId', a.id_type_id, 'value', a.value)`,
         [o.tenantId, t.id],
       );
     }
@@ -443,13 +497,15 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
          SELECT ${id(1)}, $1, s._id, s._phone, true FROM staged s WHERE s._new AND s._phone IS NOT NULL`,
         [o.tenantId],
       );
-      await client.query(
+      await auditedAdd(
         `INSERT INTO phone (id, tenant_id, registrant_id, e164, is_primary)
          SELECT gen_random_uuid(), $1, r.id, s._phone, NOT EXISTS (SELECT 1 FROM phone p WHERE p.registrant_id = r.id)
            FROM staged s JOIN registrant r ON r.id = s._id
           WHERE NOT s._new AND s._phone IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM phone p WHERE p.registrant_id = r.id AND p.e164 = s._phone)
-            FOR KEY SHARE OF r`,
+            FOR KEY SHARE OF r
+         RETURNING registrant_id, e164`,
+        `'phoneAdded', a.e164`,
         [o.tenantId],
       );
     }
@@ -459,6 +515,7 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
         o.tenantId,
         id(14),
         has("registration_date") ? "s._registration_date" : "NULL::date",
+        auditedAdd,
       );
     }
   }
@@ -475,6 +532,7 @@ async function addMemberships(
   tenantId: string,
   newId: string,
   startDate: string,
+  auditedAdd: (insert: string, detail: string, params: unknown[]) => Promise<pg.QueryResult>,
 ): Promise<number> {
   const fresh = await client.query(
     `INSERT INTO group_membership (id, tenant_id, group_id, individual_id, kind_id, start_date)
@@ -482,13 +540,15 @@ async function addMemberships(
        FROM staged s WHERE s._new AND s._group_id IS NOT NULL`,
     [tenantId],
   );
-  const existing = await client.query(
+  const existing = await auditedAdd(
     `INSERT INTO group_membership (id, tenant_id, group_id, individual_id, kind_id, start_date)
      SELECT gen_random_uuid(), $1, s._group_id, r.id, s._kind_id, coalesce(${startDate}, current_date)
        FROM staged s JOIN registrant r ON r.id = s._id
       WHERE NOT s._new AND s._group_id IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM group_membership m WHERE m.group_id = s._group_id AND m.individual_id = r.id AND m.end_date IS NULL)
-        FOR KEY SHARE OF r`,
+        FOR KEY SHARE OF r
+     RETURNING individual_id AS registrant_id, group_id, kind_id, start_date`,
+    `'membershipAdded', jsonb_build_object('groupId', a.group_id, 'kindId', a.kind_id, 'startDate', a.start_date)`,
     [tenantId],
   );
   return (fresh.rowCount ?? 0) + (existing.rowCount ?? 0);
