@@ -492,6 +492,28 @@ describe("data sources", () => {
     );
     expect(audit).toHaveLength(1);
     expect(audit[0]!.after).toMatchObject({ new: 5, changed: 0, unchanged: 0, removed: 0, jobId: done.id });
+    // Each person created has it on their own audit trail, with the record it came from.
+    const created = await local.sql<{
+      entity_id: string;
+      actor_id: string;
+      after: { sync: Record<string, string> };
+    }>(
+      "SELECT entity_id, actor_id, after FROM audit_event WHERE action = 'registrant.created' AND after->'sync'->>'jobId' = $1",
+      [done.id],
+    );
+    expect(created.map((e) => e.entity_id).sort()).toEqual(mapped.map((p) => p.id).sort());
+    for (const e of created) {
+      expect(e.actor_id).toBe(audit[0]!.actor_id);
+      expect(e.after.sync).toMatchObject({
+        dataSourceId: sourceId,
+        recordId: cached.find((r) => r.registrantId === e.entity_id)!.externalId,
+      });
+    }
+    const identifiers = await local.sql<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_event WHERE after ? 'identifierAdded' AND after->'sync'->>'jobId' = $1",
+      [done.id],
+    );
+    expect(identifiers[0]!.n).toBe(4);
   });
 
   it("finds exactly one CHANGED record after a change in the remote registry and updates its registrant", async () => {
@@ -523,6 +545,18 @@ describe("data sources", () => {
     });
     const [name] = await local.sql<{ name: string }>("SELECT name FROM registrant WHERE id = $1", [amina.id]);
     expect(name!.name).toBe("Aminata Diallo");
+    // The change is on Amina's audit trail, with what it was and what it became.
+    const events = await local.sql<{ before: unknown; after: Record<string, unknown> }>(
+      "SELECT before, after FROM audit_event WHERE action = 'registrant.updated' AND entity_id = $1 AND after->'sync'->>'jobId' = $2",
+      [amina.id, done.id],
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]!.before).toEqual({ name: "Amina Diallo", givenName: "Amina" });
+    expect(events[0]!.after).toMatchObject({
+      name: "Aminata Diallo",
+      givenName: "Aminata",
+      sync: { dataSourceId: sourceId, recordId: `urn:uuid:${people.amina}` },
+    });
   });
 
   it("marks REMOVED a record the registry no longer returns, keeping its registrant", async () => {

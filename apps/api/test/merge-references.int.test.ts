@@ -60,7 +60,17 @@ function syncPage(people: Person[]) {
     },
   }));
   return inTenant(db, { tenantId, actorId: "test:sync" }, (t) =>
-    writePage(t, { tenantId, dataSourceId, jobId: randomUUID(), prefix: `${SOURCE}:` }, page),
+    writePage(
+      t,
+      {
+        tenantId,
+        dataSourceId,
+        jobId: randomUUID(),
+        prefix: `${SOURCE}:`,
+        actor: { id: "test:sync", name: "Sync test", requestId: null },
+      },
+      page,
+    ),
   );
 }
 

@@ -116,6 +116,7 @@ async function pull(
     dataSourceId: source.id,
     jobId: job.id,
     prefix: externalIdPrefix(source),
+    actor: { id: job.createdById, name: job.createdByName, requestId: scope.requestId ?? null },
   };
   const criteria = source.searchCriteria as Record<string, unknown>;
 

@@ -7,6 +7,7 @@
 // that one was merged, the registrant it was merged into. Nothing is looped over
 // per record in SQL.
 import type { Tx } from "@pbms/db";
+import { AUDIT_INSERT, changedKeysSql } from "../audit/audit.sql.ts";
 import type { MappedRecord } from "./mapping.ts";
 
 export interface PageRecord {
@@ -55,7 +56,14 @@ interface CacheRow {
 /** Caches a page of records and maps the new and changed ones (and any not yet mapped) to registrants. */
 export async function writePage(
   t: Tx,
-  ids: { tenantId: string; dataSourceId: string; jobId: string; prefix: string },
+  ids: {
+    tenantId: string;
+    dataSourceId: string;
+    jobId: string;
+    prefix: string;
+    /** Who runs the sync: each registrant created or changed gets an audit event in their name. */
+    actor: { id: string; name: string; requestId: string | null };
+  },
   page: PageRecord[],
 ): Promise<PageCounts> {
   const counts: PageCounts = {
@@ -116,21 +124,39 @@ export async function writePage(
     })),
   );
 
+  // Audit events name the actor, and the source, job and record (`after.sync`). In each
+  // statement $1 is the data source, $2 the department, and the actor's parameters follow
+  // the statement's own from `$n`: actor id, name, request id, job id.
+  const actor = [ids.actor.id, ids.actor.name, ids.actor.requestId, ids.jobId];
+  const audit = (n: number) => ({
+    by: `$2::uuid, $${n}::text, $${n + 1}::text`,
+    request: `$${n + 2}::text`,
+    sync: (recordId: string) =>
+      `jsonb_build_object('sync', jsonb_build_object('dataSourceId', ($1::uuid)::text, 'jobId', $${n + 3}::text, 'recordId', ${recordId}))`,
+  });
+
   // 2. Registrants of records not linked yet: created unless one has the external id already.
   counts.created = await t.$executeRawUnsafe(
-    `INSERT INTO registrant (id, tenant_id, kind, external_id, name, given_name, family_name, additional_name, birth_date, sex)
-     SELECT gen_random_uuid(), $2::uuid, 'INDIVIDUAL', $3 || p.record_id,
-            concat_ws(' ', p.given_name, p.additional_name, p.family_name),
-            p.given_name, p.family_name, p.additional_name, p.birth_date::date, p.sex::"Sex"
-       FROM jsonb_to_recordset($4::jsonb)
-            AS p(record_id text, given_name text, family_name text, additional_name text, birth_date text, sex text)
-       JOIN data_source_record r ON r.data_source_id = $1::uuid AND r.external_id = p.record_id
-      WHERE r.registrant_id IS NULL
-     ON CONFLICT (tenant_id, external_id) DO NOTHING`,
+    `WITH created AS (
+       INSERT INTO registrant (id, tenant_id, kind, external_id, name, given_name, family_name, additional_name, birth_date, sex)
+       SELECT gen_random_uuid(), $2::uuid, 'INDIVIDUAL', $3 || p.record_id,
+              concat_ws(' ', p.given_name, p.additional_name, p.family_name),
+              p.given_name, p.family_name, p.additional_name, p.birth_date::date, p.sex::"Sex"
+         FROM jsonb_to_recordset($4::jsonb)
+              AS p(record_id text, given_name text, family_name text, additional_name text, birth_date text, sex text)
+         JOIN data_source_record r ON r.data_source_id = $1::uuid AND r.external_id = p.record_id
+        WHERE r.registrant_id IS NULL
+       ON CONFLICT (tenant_id, external_id) DO NOTHING
+       RETURNING id, external_id)
+     ${AUDIT_INSERT}
+     SELECT gen_random_uuid(), ${audit(5).by}, 'registrant.created', 'Registrant', c.id::text, NULL,
+            ${audit(5).sync("substr(c.external_id, length($3) + 1)")}, ${audit(5).request}
+       FROM created c`,
     ids.dataSourceId,
     ids.tenantId,
     ids.prefix,
     persons,
+    ...actor,
   );
 
   // 3. Links from the cache to the registrants, for records not linked yet. A link, once set,
@@ -153,22 +179,39 @@ export async function writePage(
   const keep = (c: string) => `coalesce(p.${c}, g.${c})`;
   const fields = ["given_name", "family_name", "additional_name", "birth_date", "sex"];
   const merged = `concat_ws(' ', ${keep("given_name")}, ${keep("additional_name")}, ${keep("family_name")})`;
+  const snapshot = `jsonb_build_object('name', g.name, 'givenName', g.given_name, 'familyName', g.family_name,
+                      'additionalName', g.additional_name, 'birthDate', g.birth_date, 'sex', g.sex)`;
+  // One statement: the registrants that differ (their values before), their
+  // update (the values after), and an audit event each with what changed.
   counts.updated = await t.$executeRawUnsafe(
     `WITH RECURSIVE page AS (
        SELECT x.record_id, x.given_name, x.family_name, x.additional_name, x.birth_date::date AS birth_date,
               x.sex::"Sex" AS sex
-         FROM jsonb_to_recordset($2::jsonb)
+         FROM jsonb_to_recordset($3::jsonb)
               AS x(record_id text, given_name text, family_name text, additional_name text, birth_date text, sex text)),
-     ${TARGET("page")}
-     UPDATE registrant g
-        SET name = ${merged}, ${fields.map((c) => `${c} = ${keep(c)}`).join(", ")},
-            version = g.version + 1, updated_at = now()
-       FROM target JOIN page p USING (record_id)
-      WHERE g.id = target.id AND g.kind = 'INDIVIDUAL'
-        AND (g.name, ${fields.map((c) => `g.${c}`).join(", ")})
-            IS DISTINCT FROM (${merged}, ${fields.map(keep).join(", ")})`,
+     ${TARGET("page")},
+     changed AS (
+       SELECT DISTINCT ON (g.id) g.id, p.record_id, ${snapshot} AS b
+         FROM registrant g JOIN target ON g.id = target.id JOIN page p USING (record_id)
+        WHERE g.kind = 'INDIVIDUAL'
+          AND (g.name, ${fields.map((c) => `g.${c}`).join(", ")})
+              IS DISTINCT FROM (${merged}, ${fields.map(keep).join(", ")})),
+     updated AS (
+       UPDATE registrant g
+          SET name = ${merged}, ${fields.map((c) => `${c} = ${keep(c)}`).join(", ")},
+              version = g.version + 1, updated_at = now()
+         FROM changed c JOIN page p USING (record_id)
+        WHERE g.id = c.id
+        RETURNING g.id, ${snapshot} AS a)
+     ${AUDIT_INSERT}
+     SELECT gen_random_uuid(), ${audit(4).by}, 'registrant.updated', 'Registrant', d.id::text,
+            ${changedKeysSql("d.b", "d.a", "before")}, ${changedKeysSql("d.b", "d.a", "after")} || ${audit(4).sync("d.record_id")},
+            ${audit(4).request}
+       FROM (SELECT c.id, c.record_id, c.b, u.a FROM changed c JOIN updated u USING (id)) d`,
     ids.dataSourceId,
+    ids.tenantId,
     persons,
+    ...actor,
   );
 
   // 5. Identifiers of the linked registrants: added when new; one that belongs to another
@@ -187,7 +230,13 @@ export async function writePage(
          SELECT gen_random_uuid(), $2::uuid, target.id, ids.id_type_id, ids.value
            FROM ids JOIN target USING (record_id)
          ON CONFLICT (tenant_id, id_type_id, value) DO NOTHING
-         RETURNING 1)
+         RETURNING registrant_id, id_type_id, value),
+       audited AS (
+         ${AUDIT_INSERT}
+         SELECT gen_random_uuid(), ${audit(4).by}, 'registrant.updated', 'Registrant', ins.registrant_id::text, NULL,
+                jsonb_build_object('identifierAdded', jsonb_build_object('idTypeId', ins.id_type_id, 'value', ins.value))
+                  || ${audit(4).sync("NULL::text")}, ${audit(4).request}
+           FROM ins)
        SELECT (SELECT count(*) FROM ins)::int AS added,
               (SELECT count(*) FROM ids
                  JOIN target USING (record_id)
@@ -196,6 +245,7 @@ export async function writePage(
       ids.dataSourceId,
       ids.tenantId,
       JSON.stringify(identifiers),
+      ...actor,
     );
     counts.identifiersAdded = added?.added ?? 0;
     counts.identifierConflicts = added?.conflicts ?? 0;

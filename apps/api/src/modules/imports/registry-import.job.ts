@@ -11,6 +11,7 @@ import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { inTenant } from "@pbms/db";
+import { AUDIT_INSERT, changedKeysSql } from "../audit/audit.sql.ts";
 import { defineJob, JobFailure, Role } from "../jobs/job.registry.ts";
 import {
   checks,
@@ -353,12 +354,6 @@ interface MergeOptions {
   audit: { actorId: string; actorName: string; requestId: string; source: Record<string, string> };
 }
 
-const AUDIT_INSERT = `INSERT INTO audit_event (id, tenant_id, actor_id, actor_name, action, entity_type, entity_id, before, after, request_id)`;
-
-/** The `before` (or `after`, with `side` = a) of an audit event: only the keys whose values differ. */
-const changedKeys = (side: "a" | "b") =>
-  `(SELECT jsonb_object_agg(k, c.${side} -> k) FROM jsonb_object_keys(c.b || c.a) k WHERE c.b -> k IS DISTINCT FROM c.a -> k)`;
-
 /**
  * Merges the staged rows (table `staged`, the rejected ones removed) into the registry and returns
  * how many registrants were inserted and updated. Existing registrants are
@@ -452,7 +447,7 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
         RETURNING r.id)
      ${AUDIT_INSERT}
      SELECT gen_random_uuid(), ${by}, 'registrant.updated', 'Registrant', c.id::text,
-            ${changedKeys("b")}, ${changedKeys("a")} || jsonb_build_object('import', ${source}), ${request}
+            ${changedKeysSql("c.b", "c.a", "before")}, ${changedKeysSql("c.b", "c.a", "after")} || jsonb_build_object('import', ${source}), ${request}
        FROM changed c JOIN updated u ON u.id = c.id`,
   );
   const inserted = await client.query(
