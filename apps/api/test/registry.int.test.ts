@@ -293,7 +293,7 @@ describe("finding people", () => {
     const byId = await h.gql<{ registrants: { name: string }[] }>(
       q,
       { f: { identifier: seeded!.value } },
-      viewer,
+      registrar,
     );
     expect(byId.data?.registrants.map((r) => r.name)).toEqual([seeded!.name]);
 
@@ -350,29 +350,94 @@ describe("personal data", () => {
         givenName: "Account",
         familyName: "Holder",
         financialAddresses: [
-          { kind: "BANK_ACCOUNT", iban: "DE89 3704 0044 0532 0130 00", bic: "COBADEFFXXX" },
-          { kind: "MOBILE_WALLET", msisdn: "+254712999888", walletProvider: "mpesa" },
+          {
+            kind: "BANK_ACCOUNT",
+            iban: "DE89 3704 0044 0532 0130 00",
+            bic: "COBADEFFXXX",
+            accountHolder: "Wanjiku Otieno",
+          },
+          {
+            kind: "MOBILE_WALLET",
+            msisdn: "+254712999888",
+            walletProvider: "mpesa",
+            accountHolder: "Baraka Mwangi",
+          },
         ],
       },
       registrar,
     );
-    const q = `query ($id: ID!) { registrant(id: $id) { financialAddresses { iban msisdn fa } } }`;
+    const q = `query ($id: ID!) { registrant(id: $id) { financialAddresses { accountHolder iban bic walletProvider msisdn fa } } }`;
     const id = created.data!.createRegistrant.id;
-    const clear = await h.gql<{
-      registrant: { financialAddresses: { iban: string | null; msisdn: string | null; fa: string }[] };
-    }>(q, { id }, registrar);
-    const masked = await h.gql<{
-      registrant: { financialAddresses: { iban: string | null; msisdn: string | null; fa: string }[] };
-    }>(q, { id }, viewer);
+    type Accounts = {
+      registrant: {
+        financialAddresses: {
+          accountHolder: string | null;
+          iban: string | null;
+          bic: string | null;
+          walletProvider: string | null;
+          msisdn: string | null;
+          fa: string;
+        }[];
+      };
+    };
+    const clear = await h.gql<Accounts>(q, { id }, registrar);
+    const masked = await h.gql<Accounts>(q, { id }, viewer);
+    expect(clear.data!.registrant.financialAddresses.map((a) => a.accountHolder)).toEqual([
+      "Wanjiku Otieno",
+      "Baraka Mwangi",
+    ]);
     expect(clear.data!.registrant.financialAddresses.map((a) => a.fa)).toEqual([
       "iban:DE89370400440532013000@COBADEFFXXX",
       "mobile:+254712999888@mpesa",
     ]);
     const [bank, wallet] = masked.data!.registrant.financialAddresses;
     expect(bank!.iban).toBe("••••••••••••••••••3000");
-    expect(bank!.fa).not.toContain("DE89");
-    expect(wallet!.msisdn).toMatch(/^•+9888$/);
-    expect(JSON.stringify(masked.data)).not.toMatch(/370400440532|712999/);
+    expect(wallet!.msisdn).toBe("•••••••••9888");
+    // The fa string masks its account as the iban and msisdn fields do; the institution stays.
+    expect(bank!.fa).toBe(`iban:${bank!.iban}@COBADEFFXXX`);
+    expect(wallet!.fa).toBe(`mobile:${wallet!.msisdn}@mpesa`);
+    expect([bank!.bic, wallet!.walletProvider]).toEqual(["COBADEFFXXX", "mpesa"]);
+    // Holders are masked in every character.
+    expect(bank!.accountHolder).toBe("•".repeat("Wanjiku Otieno".length));
+    expect(wallet!.accountHolder).toBe("•".repeat("Baraka Mwangi".length));
+    expect(JSON.stringify(masked.data)).not.toMatch(/370400440532|712999|Wanjiku|Otieno|Baraka|Mwangi/);
+  });
+
+  it("refuses identifier and phone filters to viewers, naming the argument, and serves them to registrars", async () => {
+    const [seeded] = await h.sql<{ value: string; e164: string; name: string }>(
+      `SELECT i.value, p.e164, r.name FROM registrant r
+         JOIN registrant_identifier i ON i.registrant_id = r.id JOIN phone p ON p.registrant_id = r.id
+        ORDER BY i.value LIMIT 1`,
+    );
+    const list = `query ($f: RegistrantFilter) { registrants(filter: $f) { name } }`;
+    const meta = `query ($f: RegistrantFilter) { _registrantsMeta(filter: $f) { count } }`;
+    for (const [field, f] of [
+      ["filter.identifier", { identifier: seeded!.value }],
+      ["filter.identifier", { identifier: "0000000000", kind: "INDIVIDUAL" }],
+      ["filter.phone", { phone: seeded!.e164 }],
+    ] as const) {
+      for (const [query, root] of [
+        [list, "registrants"],
+        [meta, "_registrantsMeta"],
+      ] as const) {
+        const refused = await h.gql(query, { f }, viewer);
+        expect(refused.data).toBeNull();
+        expect(refused.errors).toHaveLength(1);
+        expect(refused.errors![0]!.path).toEqual([root]);
+        expect(refused.errors![0]!.extensions).toMatchObject({ code: "FORBIDDEN", field });
+        expect(refused.errors![0]!.message).not.toContain(seeded!.name);
+      }
+    }
+    const byPhone = await h.gql<{ registrants: { name: string }[] }>(
+      list,
+      { f: { phone: seeded!.e164 } },
+      registrar,
+    );
+    expect(byPhone.data?.registrants.map((r) => r.name)).toContain(seeded!.name);
+    // Other filters stay open to viewers.
+    const byName = await h.gql<{ registrants: { name: string }[] }>(list, { f: { q: seeded!.name } }, viewer);
+    expect(byName.errors).toBeUndefined();
+    expect(byName.data?.registrants.map((r) => r.name)).toContain(seeded!.name);
   });
 });
 

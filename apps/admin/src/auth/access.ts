@@ -55,6 +55,14 @@ export const accessRules: Readonly<Record<string, readonly Rule[]>> = {
     { roles: ANYONE, actions: ["list", "show"] },
     { roles: ["admin", "registrar"], actions: ["create", "edit"] },
   ],
+  // Searching the registry by identifier or phone number: the roles that see personal data
+  // in clear (the API's PII_ROLES); for the others a match would tell whose number it is.
+  PersonalData: [
+    {
+      roles: ["admin", "registrar", "program_manager", "approver", "finance", "auditor"],
+      actions: ["search"],
+    },
+  ],
   // Reference data of the registry: readable by all, kept by admins (zones also by
   // program managers).
   GeoZone: [

@@ -62,6 +62,14 @@ describe("access rules", () => {
     expect(canAccess(["admin"], "Registrant", "delete")).toBe(false);
   });
 
+  it("lets only roles that see personal data search by identifier or phone", () => {
+    for (const role of ["admin", "registrar", "program-manager", "approver", "finance", "auditor"]) {
+      expect(canAccess([role], "PersonalData", "search"), role).toBe(true);
+    }
+    expect(canAccess(["viewer"], "PersonalData", "search")).toBe(false);
+    expect(canAccess([], "PersonalData", "search")).toBe(false);
+  });
+
   it("keeps reference data with admins, zones also with program managers", () => {
     for (const resource of ["GeoZone", "IdType", "MembershipKind", "AttributeDefinition"]) {
       expect(canAccess(["viewer"], resource, "list"), resource).toBe(true);

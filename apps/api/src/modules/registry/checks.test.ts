@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { financialAddress, identifierProblem, luhnValid, normalisePhone, verhoeffValid } from "./checks.ts";
-import { mask } from "./pii.ts";
+import { mask, maskFa } from "./pii.ts";
 
 describe("identifier checks", () => {
   it("validates Luhn and Verhoeff check digits", () => {
@@ -52,5 +52,15 @@ describe("phones and accounts", () => {
     expect(mask("1234567890")).toBe("••••••7890");
     expect(mask("abc")).toBe("•••");
     expect(mask(null)).toBeNull();
+    expect(mask("Amina", 0)).toBe("•••••");
+  });
+
+  it("masks the account of an fa string as its own field is masked, keeping the institution", () => {
+    expect(maskFa("iban:DE89370400440532013000@COBADEFFXXX")).toBe(
+      `iban:${mask("DE89370400440532013000")}@COBADEFFXXX`,
+    );
+    expect(maskFa("iban:DE89370400440532013000")).toBe("iban:••••••••••••••••••3000");
+    expect(maskFa("mobile:+254712345678@m-pesa")).toBe("mobile:•••••••••5678@m-pesa");
+    expect(maskFa("token:abc@def@ghi")).toBe("•••••••••••••@ghi");
   });
 });

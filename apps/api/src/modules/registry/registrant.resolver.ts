@@ -15,7 +15,7 @@ import { ALL_ROLES, Role } from "../../auth/roles.ts";
 import type { RequestContext } from "../../context.ts";
 import { IdArgs } from "../../graphql/list.ts";
 import { deleteDocument, documentsOf } from "./document.service.ts";
-import { canSeePii, pii } from "./pii.ts";
+import { assertPiiFilters, canSeePii, mask, maskFa, pii } from "./pii.ts";
 import { geoZones } from "./reference.resolver.ts";
 import {
   addGroupMember,
@@ -81,18 +81,20 @@ export class RegistrantResolver {
   @Authorized([...ALL_ROLES])
   @Query(() => [Registrant], {
     description:
-      "Registrants of your department; a name search (filter.q) ranks the closest names first. `page` reaches the first 10,000 rows (deeper pages fail with BAD_USER_INPUT, reason PAGE_TOO_DEEP); `after` continues from a registrant's `cursor` to the end",
+      "Registrants of your department; a name search (filter.q) ranks the closest names first. `page` reaches the first 10,000 rows (deeper pages fail with BAD_USER_INPUT, reason PAGE_TOO_DEEP); `after` continues from a registrant's `cursor` to the end. Filtering by identifier or phone needs access to personal data (else FORBIDDEN, field filter.identifier or filter.phone)",
   })
   registrants(@Ctx() ctx: RequestContext, @Args(() => RegistrantPageArgs) args: RegistrantPageArgs) {
+    assertPiiFilters(ctx, args.filter);
     return findRegistrants(ctx, args);
   }
 
   @Authorized([...ALL_ROLES])
   @Query(() => RegistrantListMetadata, {
     description:
-      "Number of registrants matching the filter: exact up to `exactLimit`, an estimate beyond (`estimated`)",
+      "Number of registrants matching the filter: exact up to `exactLimit`, an estimate beyond (`estimated`). Filtering by identifier or phone needs access to personal data (else FORBIDDEN)",
   })
   _registrantsMeta(@Ctx() ctx: RequestContext, @Args(() => RegistrantListArgs) args: RegistrantListArgs) {
+    assertPiiFilters(ctx, args.filter);
     return countRegistrants(ctx, args);
   }
 
@@ -171,15 +173,18 @@ export class RegistrantResolver {
   }
 
   @FieldResolver(() => [FinancialAddress], {
-    description: "Accounts (masked without access to personal data)",
+    description:
+      "Accounts (holder, account number and the account in `fa` masked without access to personal data)",
   })
   async financialAddresses(@Ctx() ctx: RequestContext, @Root() r: Registrant) {
     const rows = (await load(ctx).financialAddresses.load(r.id)) as unknown as FinancialAddress[];
+    if (canSeePii(ctx)) return rows;
     return rows.map((a) => ({
       ...a,
-      iban: pii(ctx, a.iban),
-      msisdn: pii(ctx, a.msisdn),
-      fa: pii(ctx, a.fa),
+      accountHolder: mask(a.accountHolder, 0),
+      iban: mask(a.iban),
+      msisdn: mask(a.msisdn),
+      fa: maskFa(a.fa),
     }));
   }
 
