@@ -1,9 +1,28 @@
 // Validation of Registrant.attributes against the department's AttributeDefinitions.
+// The rules are those of the bulk import (apps/api/src/modules/imports/import.sql.ts),
+// which in addition reads yes/no and 1/0 as booleans.
+import { isDeepStrictEqual } from "node:util";
 import type { AttributeDefinition } from "@pbms/db";
 
 export interface AttributeProblem {
   field: string;
   message: string;
+}
+
+/** Whole numbers have at most 15 digits (exact as JSON numbers; the import's limit too). */
+const MAX_INTEGER = 999_999_999_999_999;
+
+/** Decimal notation, as the import reads numbers: no exponent, hexadecimal or spaces inside. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** Whether `v` is a real calendar date written YYYY-MM-DD (years 0001–9999). */
+export function isCalendarDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
 
 function checkValue(def: AttributeDefinition, value: unknown): { value: unknown } | { message: string } {
@@ -15,12 +34,14 @@ function checkValue(def: AttributeDefinition, value: unknown): { value: unknown 
       : { value: n };
   switch (def.type) {
     case "NUMBER": {
-      const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+      const n = typeof value === "string" && DECIMAL.test(value.trim()) ? Number(value) : value;
       return typeof n === "number" && Number.isFinite(n) ? range(n) : { message: "must be a number" };
     }
     case "INTEGER": {
       const n = typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
-      return typeof n === "number" && Number.isInteger(n) ? range(n) : { message: "must be a whole number" };
+      return typeof n === "number" && Number.isInteger(n) && Math.abs(n) <= MAX_INTEGER
+        ? range(n)
+        : { message: "must be a whole number of at most 15 digits" };
     }
     case "BOOLEAN":
       if (typeof value === "boolean") return { value };
@@ -33,25 +54,34 @@ function checkValue(def: AttributeDefinition, value: unknown): { value: unknown 
         ? { value }
         : { message: `must be one of ${def.enumValues.join(", ")}` };
     case "DATE":
-      return typeof value === "string" &&
-        /^\d{4}-\d{2}-\d{2}$/.test(value) &&
-        !Number.isNaN(Date.parse(value))
-        ? { value }
-        : { message: "must be a date (YYYY-MM-DD)" };
+      return typeof value === "string" && isCalendarDate(value.trim())
+        ? { value: value.trim() }
+        : { message: "must be a real date written YYYY-MM-DD" };
     default:
       return { message: `has an unknown type ${String(def.type)}` };
   }
 }
 
 /**
- * Checks `attributes` of a registrant of `kind`: every key must be defined for
- * that kind, values typed and in range, required ones present. Returns the
- * normalised object (numbers as numbers, booleans as booleans) or the problems.
+ * Checks `attributes` of a registrant of `kind` and returns the object to store
+ * (numbers as numbers, booleans as booleans; null and "" leave a key out) or the
+ * problems, each on `attributes.<code>`.
+ *
+ * A new registrant (`stored` undefined): every key must be defined for that
+ * kind, every value typed and in range, every required attribute present.
+ *
+ * A change (`stored`: the attributes as they are): the given object replaces the
+ * stored one, and only what it changes is checked. A key sent with the value it
+ * already has is kept as it is, even when a later change of its definition (enum
+ * values, range, the kind it applies to) would now refuse it; a key that is new or
+ * has a new value is checked like on creation. A required attribute may not be
+ * removed, but one that had no value before (made required later) is not demanded.
  */
 export function validateAttributes(
   defs: AttributeDefinition[],
   attributes: Record<string, unknown>,
   kind: "INDIVIDUAL" | "GROUP",
+  stored?: Record<string, unknown>,
 ): { attributes: Record<string, unknown> } | { problems: AttributeProblem[] } {
   const byCode = new Map(
     defs.filter((d) => d.appliesTo === null || d.appliesTo === kind).map((d) => [d.code, d]),
@@ -59,6 +89,11 @@ export function validateAttributes(
   const problems: AttributeProblem[] = [];
   const normalised: Record<string, unknown> = {};
   for (const [code, value] of Object.entries(attributes)) {
+    if (value === null || value === "") continue;
+    if (stored && Object.hasOwn(stored, code) && isDeepStrictEqual(stored[code], value)) {
+      normalised[code] = stored[code];
+      continue;
+    }
     const def = byCode.get(code);
     if (!def) {
       problems.push({
@@ -67,20 +102,32 @@ export function validateAttributes(
       });
       continue;
     }
-    if (value === null || value === "") continue;
     const checked = checkValue(def, value);
     if ("message" in checked)
       problems.push({ field: `attributes.${code}`, message: `${def.label} ${checked.message}` });
     else normalised[code] = checked.value;
   }
   for (const def of byCode.values()) {
+    const field = `attributes.${def.code}`;
+    const hadValue = !stored || (stored[def.code] !== undefined && stored[def.code] !== null);
     if (
       def.required &&
+      hadValue &&
       normalised[def.code] === undefined &&
-      !problems.some((p) => p.field === `attributes.${def.code}`)
+      !problems.some((p) => p.field === field)
     ) {
-      problems.push({ field: `attributes.${def.code}`, message: `${def.label} is required` });
+      problems.push({ field, message: `${def.label} is required` });
     }
   }
   return problems.length ? { problems } : { attributes: normalised };
+}
+
+/** Codes of the attributes whose values `next` adds or changes (those it removes are not included). */
+export function changedAttributeCodes(
+  next: Record<string, unknown>,
+  stored: Record<string, unknown> = {},
+): string[] {
+  return Object.entries(next)
+    .filter(([code, value]) => !(Object.hasOwn(stored, code) && isDeepStrictEqual(stored[code], value)))
+    .map(([code]) => code);
 }

@@ -8,7 +8,7 @@ import type {
 import { Args, Authorized, Ctx, Mutation, Query, Resolver, type ClassType } from "type-graphql";
 import { ALL_ROLES, Role } from "../../auth/roles.ts";
 import type { RequestContext } from "../../context.ts";
-import { badInput } from "../../errors.ts";
+import { AppError, badInput, ErrorCode } from "../../errors.ts";
 import { IdArgs, ListMetadata } from "../../graphql/list.ts";
 import { referenceService, type ReferenceService } from "./reference.service.ts";
 import {
@@ -150,6 +150,19 @@ export const attributeDefinitions = referenceService<AttributeDefinitionRow, Att
       throw badInput("min", "Only numeric attributes have a range");
     if (d.min != null && d.max != null && Number(d.min) > Number(d.max))
       throw badInput("max", "max must not be below min");
+  },
+  // Registrants hold their values by code in JSONB (no foreign key): the deletion
+  // (already done, its row locked) is refused while any registrant has a value.
+  async stillUsed(t, d) {
+    const [row] = await t.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM registrant WHERE attributes ? ${d.code}`;
+    const n = row?.n ?? 0;
+    if (n > 0)
+      throw new AppError(
+        ErrorCode.Conflict,
+        `${n} registrant${n === 1 ? " has" : "s have"} a value for ${d.code}; remove those values before deleting the attribute`,
+        { field: "id", reason: "ATTRIBUTE_IN_USE", registrantCount: n },
+      );
   },
 });
 

@@ -31,6 +31,11 @@ export interface ReferenceConfig<T, A> {
   where?(filter: ReferenceFilter): object;
   /** Checks and completes the data to write (merged over the existing record on update). */
   prepare?(t: Tx, merged: A & Partial<T>, existing: T | null): Promise<object | void>;
+  /**
+   * Runs after the record is deleted, in the same transaction: throws when
+   * something not tied by a foreign key still uses it (the deletion is rolled back).
+   */
+  stillUsed?(t: Tx, deleted: T): Promise<void>;
 }
 
 /** A taken code is reported on the code field. */
@@ -117,6 +122,7 @@ export function referenceService<T extends { id: string }, A extends object>(cfg
               ? conflict(`${cfg.entity} ${id} is still in use and cannot be deleted`)
               : error;
           });
+        await cfg.stillUsed?.(t, before);
         await recordAudit(t, ctx, {
           action: `${cfg.entity}.deleted`,
           entityType: cfg.entity,
