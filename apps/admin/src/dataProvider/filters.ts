@@ -34,9 +34,37 @@ export function trimTextFilter(filter: Record<string, unknown>): Record<string, 
   return result;
 }
 
+const isBlank = (value: unknown) =>
+  value === undefined ||
+  value === null ||
+  (typeof value === "string" && value.trim() === "") ||
+  (typeof value === "number" && !Number.isFinite(value));
+
+/**
+ * The attribute criterion of the registry filter bar (`attribute: { code, value }`: one
+ * attribute definition picked, and a value from the input that fits its type) as the API's
+ * `attributes: { <code>: <value> }`. The API compares JSON values, so the value is sent as
+ * the input typed it (numbers as numbers, yes/no as booleans, dates as YYYY-MM-DD); text is
+ * trimmed. Without an attribute or a value the criterion is left out.
+ */
+export function attributeFilter(filter: Record<string, unknown>): Record<string, unknown> {
+  const { attribute, ...rest } = filter;
+  if (!attribute || typeof attribute !== "object") return rest;
+  const { code, value } = attribute as { code?: unknown; value?: unknown };
+  if (typeof code !== "string" || code.trim() === "" || isBlank(value)) return rest;
+  const existing =
+    rest.attributes && typeof rest.attributes === "object"
+      ? (rest.attributes as Record<string, unknown>)
+      : {};
+  return {
+    ...rest,
+    attributes: { ...existing, [code.trim()]: typeof value === "string" ? value.trim() : value },
+  };
+}
+
 /** Per-resource list filter preparation, applied by the data provider before each list query. */
 export const listFilterPreparers: Readonly<
   Record<string, (filter: Record<string, unknown>) => Record<string, unknown>>
 > = {
-  Registrant: (filter) => ageRangeFilter(trimTextFilter(filter)),
+  Registrant: (filter) => attributeFilter(ageRangeFilter(trimTextFilter(filter))),
 };

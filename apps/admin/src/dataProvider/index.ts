@@ -26,13 +26,20 @@ function namedType(ref: IntrospectionInputValue["type"]): string | undefined {
   return ref.name;
 }
 
-/** Names of the DateTime fields of a list query's filter input type (instants, not days). */
-function instantFilterFields(operation: IntrospectionField | undefined, types: SchemaTypes): Set<string> {
+/**
+ * Names of the fields of a list query's filter input type that have this scalar type:
+ * DateTime (instants, not days), JSON (the user's data).
+ */
+function filterFieldsOfType(
+  operation: IntrospectionField | undefined,
+  types: SchemaTypes,
+  scalar: "DateTime" | "JSON",
+): Set<string> {
   const filterArg = operation?.args.find((arg) => arg.name === "filter");
   const filterType = filterArg ? types.get(namedType(filterArg.type) ?? "") : undefined;
   if (filterType?.kind !== "INPUT_OBJECT") return new Set();
   return new Set(
-    filterType.inputFields.filter((field) => namedType(field.type) === "DateTime").map((field) => field.name),
+    filterType.inputFields.filter((field) => namedType(field.type) === scalar).map((field) => field.name),
   );
 }
 
@@ -40,7 +47,7 @@ function instantFilterFields(operation: IntrospectionField | undefined, types: S
  * ra-data-graphql-simple's queries, adjusted to the API:
  * - lists: react-admin's default sort by `id` left to the API's default order;
  * - list filters: per-resource preparation (age range…), emptied criteria left out,
- *   day ranges of DateTime criteria as instants;
+ *   day ranges of DateTime criteria as instants, JSON criteria sent as given;
  * - create/update: only the mutation's arguments are taken from the record, nested
  *   input lists pruned to their input types, JSON arguments sent as given;
  * - only declared variables are sent;
@@ -62,7 +69,7 @@ export const buildQuery: BuildQueryFactory = (introspectionResults) => {
     }
     if ((fetchType === GET_LIST || fetchType === GET_MANY_REFERENCE) && params?.filter) {
       const prepare = listFilterPreparers[resource] ?? ((filter: Record<string, unknown>) => filter);
-      const instants = instantFilterFields(operation, types);
+      const instants = filterFieldsOfType(operation, types, "DateTime");
       prepared = {
         ...prepared,
         filter: normaliseDateRangeFilter(prepare(params.filter), (key) => instants.has(key)),
@@ -86,6 +93,16 @@ export const buildQuery: BuildQueryFactory = (introspectionResults) => {
       if (namedType(arg.type) === "JSON" && prepared.data?.[arg.name] !== undefined) {
         variables[arg.name] = prepared.data[arg.name];
       }
+    }
+    // Likewise a JSON filter field (`attributes: { status: false }` would otherwise be cast
+    // as the filter's own `status`).
+    const isList = fetchType === GET_LIST || fetchType === GET_MANY_REFERENCE;
+    if (isList && prepared?.filter && variables.filter && typeof variables.filter === "object") {
+      const filter = { ...(variables.filter as Record<string, unknown>) };
+      for (const field of filterFieldsOfType(operation, types, "JSON")) {
+        if (prepared.filter[field] !== undefined) filter[field] = prepared.filter[field];
+      }
+      variables.filter = filter;
     }
     const result = { ...built, variables: pickDeclaredVariables(built.query, variables, types) };
     if (

@@ -1,3 +1,4 @@
+import { useMemo } from "react";
 import {
   CreateButton,
   Datagrid,
@@ -9,6 +10,7 @@ import {
   SortButton,
   TextField,
   TopToolbar,
+  useCanAccess,
 } from "react-admin";
 import { EnumField } from "../../components/EnumField";
 import { RegistrantExportButton } from "./RegistrantExportButton";
@@ -25,23 +27,43 @@ const RegistrantListActions = () => (
   </TopToolbar>
 );
 
-export const RegistrantList = () => (
-  <List
-    filters={registrantFilters}
-    actions={<RegistrantListActions />}
-    exporter={false}
-    sort={{ field: "name", order: "ASC" }}
-    perPage={25}
-    pagination={<RegistrantPagination />}
-  >
-    <Datagrid rowClick="show" bulkActionButtons={false}>
-      <TextField source="name" />
-      <KindChip source="kind" />
-      <StatusChip source="status" />
-      <NumberField source="age" sortable={false} />
-      <EnumField source="sex" messageKey={(sex) => `app.registrant.sex.${sex}`} sortable={false} />
-      <ReferenceField source="gazSmallId" reference="GeoZone" link={false} sortable={false} />
-      <DateField source="registrationDate" />
-    </Datagrid>
-  </List>
-);
+/** Filters that would confirm whose identifier or phone number a value is (the API refuses them to viewers). */
+const PERSONAL_DATA_FILTERS = new Set(["identifier", "phone"]);
+
+/** The registry's filters, without the identifier and phone filters for roles that see them masked. */
+function useRegistrantFilters() {
+  const { canAccess } = useCanAccess({ resource: "PersonalData", action: "search" });
+  return useMemo(
+    () =>
+      canAccess
+        ? registrantFilters
+        : registrantFilters.filter(
+            (input) => !PERSONAL_DATA_FILTERS.has((input.props as { source: string }).source),
+          ),
+    [canAccess],
+  );
+}
+
+export const RegistrantList = () => {
+  const filters = useRegistrantFilters();
+  return (
+    <List
+      filters={filters}
+      actions={<RegistrantListActions />}
+      exporter={false}
+      sort={{ field: "name", order: "ASC" }}
+      perPage={25}
+      pagination={<RegistrantPagination />}
+    >
+      <Datagrid rowClick="show" bulkActionButtons={false}>
+        <TextField source="name" />
+        <KindChip source="kind" />
+        <StatusChip source="status" />
+        <NumberField source="age" sortable={false} />
+        <EnumField source="sex" messageKey={(sex) => `app.registrant.sex.${sex}`} sortable={false} />
+        <ReferenceField source="gazSmallId" reference="GeoZone" link={false} sortable={false} />
+        <DateField source="registrationDate" />
+      </Datagrid>
+    </List>
+  );
+};

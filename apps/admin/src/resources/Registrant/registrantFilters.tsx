@@ -1,9 +1,12 @@
 import { AutocompleteInput, NumberInput, ReferenceInput, SelectInput, TextInput } from "react-admin";
+import { AttributeFilterInput } from "./AttributeFilterInput";
 import { kindChoices, sexChoices, statusChoices } from "./registrantChoices";
 
 /**
  * Filters of the registry (RegistrantFilter). The name search is typo-tolerant on the
- * server; the data provider sends the age range as whole years, lowest first.
+ * server; the data provider sends the age range as whole years, lowest first, and the
+ * picked attribute's value as `attributes`. `groupId` lists a group's current members,
+ * `memberId` the groups a person currently belongs to.
  */
 export const registrantFilters = [
   <TextInput key="q" source="q" alwaysOn />,
@@ -33,4 +36,23 @@ export const registrantFilters = [
   <NumberInput key="age_gte" source="age_gte" min={0} step={1} />,
   <NumberInput key="age_lte" source="age_lte" min={0} step={1} />,
   <TextInput key="tag" source="tag" />,
+  <AttributeFilterInput key="attribute" source="attribute" />,
+  <ReferenceInput
+    key="groupId"
+    source="groupId"
+    reference="Registrant"
+    filter={{ kind: "GROUP" }}
+    sort={{ field: "name", order: "ASC" }}
+  >
+    <AutocompleteInput />
+  </ReferenceInput>,
+  <ReferenceInput
+    key="memberId"
+    source="memberId"
+    reference="Registrant"
+    filter={{ kind: "INDIVIDUAL" }}
+    sort={{ field: "name", order: "ASC" }}
+  >
+    <AutocompleteInput />
+  </ReferenceInput>,
 ];
