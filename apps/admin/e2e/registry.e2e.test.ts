@@ -134,4 +134,114 @@ describe("the registry", () => {
     await page.getByText(validId).waitFor();
     await screenshot(page, "registry-05-identifiers");
   });
+
+  it("filters the list by an attribute value, by household and by a person's groups", async () => {
+    /** The names in the list once it shows exactly `expected` (in the list's order, by name). */
+    const expectNames = (expected: string[]) =>
+      expect
+        .poll(async () => page.locator("tbody tr td:first-child").allInnerTexts(), { timeout: 30_000 })
+        .toEqual(expected);
+    const addFilter = async (label: string) => {
+      await page.getByRole("button", { name: "Add filter" }).click();
+      await page.getByRole("menuitemcheckbox", { name: label }).click();
+    };
+    /** Removes a filter from the bar and waits for the list's URL to drop it. */
+    const removeFilter = async (source: string) => {
+      await page.locator(`[data-source="${source}"] .hide-filter`).click();
+      await page.waitForURL((url) => !decodeURIComponent(url.href).includes(`"${source}"`));
+    };
+
+    await page.getByRole("link", { name: "Registrants" }).click();
+    await page.waitForURL(/#\/Registrant(\?|$)/);
+    // The list comes back with the last search; clear it before filtering.
+    await page.getByLabel("Search by name").fill("");
+    await page.waitForURL((url) => !decodeURIComponent(url.href).includes("Wanjru"));
+    await page.locator("tbody tr").first().waitFor({ timeout: 30_000 });
+
+    // The demo households' roofs go concrete, tin, thatch, tiles in turn: thatch for the 3rd, 7th and 11th.
+    await addFilter("Attribute");
+    await page.getByRole("combobox", { name: "Attribute" }).click();
+    await page.getByRole("option", { name: "Roof material" }).click();
+    await page.getByRole("combobox", { name: "Value" }).click();
+    await page.getByRole("option", { name: "thatch", exact: true }).click();
+    await expectNames(["Mwangi household", "Odhiambo household", "Wambui household"]);
+    expect(decodeURIComponent(page.url())).toContain('"attribute":{"code":"roof_material","value":"thatch"}');
+    await screenshot(page, "registry-06-filter-attribute");
+
+    // A yes/no attribute is picked from Yes/No and sent as a boolean.
+    await page.getByRole("combobox", { name: "Attribute" }).click();
+    await page.getByRole("option", { name: "Has electricity" }).click();
+    await page.getByRole("combobox", { name: "Value" }).click();
+    await page.getByRole("option", { name: "No", exact: true }).click();
+    await expectNames(["Achieng household", "Kiprono household", "Odhiambo household", "Wanjiru household"]);
+    expect(decodeURIComponent(page.url())).toContain('"attribute":{"code":"has_electricity","value":false}');
+
+    await removeFilter("attribute");
+    await addFilter("Member of household");
+    await page.getByRole("combobox", { name: "Member of household" }).fill("Mwangi");
+    await page.getByRole("option", { name: "Mwangi household" }).click();
+    await expectNames(["Amina Mwangi", "Faith Mwangi", "Kevin Mwangi", "Otieno Mwangi"]);
+    await screenshot(page, "registry-07-filter-household");
+
+    await removeFilter("groupId");
+    await addFilter("Groups of person");
+    await page.getByRole("combobox", { name: "Groups of person" }).fill("Faith Mwangi");
+    await page.getByRole("option", { name: "Faith Mwangi", exact: true }).click();
+    await expectNames(["Mwangi household"]);
+  });
+
+  it("registers a household with a registered and a new member, and lists both as its members", async () => {
+    // Another new national ID, for the new person once the wrong one is refused.
+    const memberId = withLuhnDigit(`8${prefix.slice(1)}`);
+    await page.getByRole("link", { name: "Registrants" }).click();
+    await page.waitForURL(/#\/Registrant(\?|$)/);
+    await page.getByRole("link", { name: "Create" }).click();
+    await page.waitForURL(/#\/Registrant\/create/);
+    await page.getByRole("radio", { name: "Group" }).check();
+    await page.locator('input[name="name"]').fill("Kimani household");
+
+    const members = page.locator(".ra-input-members");
+    const row = (index: number) => members.locator(".RaSimpleFormIterator-line").nth(index);
+    // A person already registered…
+    await members.getByRole("button", { name: "Add" }).click();
+    await row(0).getByRole("combobox", { name: "Individual" }).fill("Faith Mwangi");
+    await page.getByRole("option", { name: "Faith Mwangi", exact: true }).click();
+    await row(0).getByRole("combobox", { name: "Role" }).click();
+    await page.getByRole("option", { name: "Spouse" }).click();
+    // …and a new one, entered in the row.
+    await members.getByRole("button", { name: "Add" }).click();
+    await row(1).getByRole("radio", { name: "New person" }).check();
+    await page.locator('input[name="members.1.individual.givenName"]').fill("Zawadi");
+    await page.locator('input[name="members.1.individual.familyName"]').fill("Kimani");
+    await page.locator('input[name="members.1.individual.birthDate"]').fill("1984-07-01");
+    await row(1).getByRole("combobox", { name: "Sex" }).click();
+    await page.getByRole("option", { name: "Female" }).click();
+    await row(1).getByRole("combobox", { name: "ID type" }).click();
+    await page.getByRole("option", { name: "National ID" }).click();
+    const value = page.locator('input[name="members.1.individual.identifiers.0.value"]');
+    await value.fill(invalidId);
+    await page.locator('input[name="members.1.individual.phones.0.number"]').fill("+254722000333");
+    await row(1).getByRole("combobox", { name: "Role" }).click();
+    await page.getByRole("option", { name: "Head" }).click();
+    await page.getByRole("button", { name: "Save" }).click();
+
+    // The API refuses the whole household; its message shows under the new person's ID number.
+    await expect
+      .poll(async () => helperTextOf(value), { timeout: 30_000 })
+      .toMatch(/National ID has a wrong check digit/i);
+    await expect.poll(async () => value.getAttribute("aria-invalid")).toBe("true");
+    expect(page.url()).toMatch(/#\/Registrant\/create/);
+    await screenshot(page, "registry-08-household-member-refused");
+
+    await value.fill(memberId);
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.waitForURL(/#\/Registrant\/[^/]+\/show/, { timeout: 30_000 });
+    await page.getByTestId("registrant-details").getByText("Kimani household").first().waitFor();
+    await page.getByRole("tab", { name: "Members" }).click();
+    const current = page.getByTestId("current-members");
+    await current.getByText("Faith Mwangi").waitFor({ timeout: 30_000 });
+    await current.getByText("Zawadi Kimani").waitFor({ timeout: 30_000 });
+    await expect.poll(async () => current.locator("tbody tr").count()).toBe(2);
+    await screenshot(page, "registry-09-household-members");
+  });
 });

@@ -250,6 +250,57 @@ describe("registry queries", () => {
     });
   });
 
+  it("creates a group with an existing and a new member, the new person pruned to NewIndividualInput", async () => {
+    const build = buildQuery(await resolveIntrospection());
+    const { query, variables } = build(CREATE, "Registrant", {
+      data: {
+        kind: "GROUP",
+        name: "Chege household",
+        members: [
+          { entry: "existing", individualId: "r1", kindId: "k1", startDate: null },
+          {
+            entry: "new",
+            kindId: "k2",
+            startDate: "2024-03-01",
+            individual: {
+              givenName: "Njeri",
+              familyName: "Chege",
+              birthDate: "1984-07-01",
+              sex: "FEMALE",
+              age: 41,
+              attributes: { disability: true, status: "x" },
+              identifiers: [{ idTypeId: "t1", value: "7700000018", __typename: "RegistrantIdentifier" }],
+              phones: [{ number: "+254722000333", e164: "+254722000333", isPrimary: true }],
+            },
+          },
+        ],
+      },
+    });
+    const operation = parse(print(query)).definitions[0] as OperationDefinitionNode;
+    const members = operation.variableDefinitions?.find((v) => v.variable.name.value === "members");
+    expect(members && print(members.type)).toBe("[MemberInput!]");
+    expect(variables).toEqual({
+      kind: "GROUP",
+      name: "Chege household",
+      members: [
+        { individualId: "r1", kindId: "k1", startDate: null },
+        {
+          kindId: "k2",
+          startDate: "2024-03-01",
+          individual: {
+            givenName: "Njeri",
+            familyName: "Chege",
+            birthDate: "1984-07-01",
+            sex: "FEMALE",
+            attributes: { disability: true, status: "x" },
+            identifiers: [{ idTypeId: "t1", value: "7700000018" }],
+            phones: [{ number: "+254722000333", isPrimary: true }],
+          },
+        },
+      ],
+    });
+  });
+
   it("filters the registry by an age range and trimmed text, dates left as days", async () => {
     const build = buildQuery(await resolveIntrospection());
     const { query, variables } = build(GET_LIST, "Registrant", {
@@ -271,6 +322,32 @@ describe("registry queries", () => {
       age_gte: 18,
       age_lte: 60,
       registrationDate_gte: "2026-01-01",
+    });
+  });
+
+  it("filters the registry by one attribute's typed value and by group membership", async () => {
+    const build = buildQuery(await resolveIntrospection());
+    const list = (filter: Record<string, unknown>) =>
+      build(GET_LIST, "Registrant", {
+        pagination: { page: 1, perPage: 25 },
+        sort: { field: "name", order: "ASC" },
+        filter,
+      }).variables?.filter;
+    expect(list({ attribute: { code: "roof_material", value: " thatch " }, groupId: "g1" })).toEqual({
+      attributes: { roof_material: "thatch" },
+      groupId: "g1",
+    });
+    expect(list({ attribute: { code: "monthly_income", value: 2100 }, memberId: "r1" })).toEqual({
+      attributes: { monthly_income: 2100 },
+      memberId: "r1",
+    });
+    // Attribute codes that are also names of filter fields keep their value and its type.
+    expect(list({ attribute: { code: "status", value: false } })).toEqual({ attributes: { status: false } });
+    expect(list({ attribute: { code: "age_gte", value: "2026-01-15" } })).toEqual({
+      attributes: { age_gte: "2026-01-15" },
+    });
+    expect(list({ attribute: { code: "roof_material", value: "" }, kind: "GROUP" })).toEqual({
+      kind: "GROUP",
     });
   });
 

@@ -25,6 +25,19 @@ describe("fieldErrorsOf", () => {
     ).toEqual({ "identifiers.0.value": "National ID has a wrong check digit (Luhn)" });
   });
 
+  it("keys an error in a new group member's fields by its full path, that of the member row's input", () => {
+    expect(
+      fieldErrorsOf([
+        {
+          message: "This identifier belongs to another registrant",
+          extensions: { code: "CONFLICT", field: "members.2.individual.identifiers.0.value" },
+        },
+      ]),
+    ).toEqual({
+      "members.2.individual.identifiers.0.value": "This identifier belongs to another registrant",
+    });
+  });
+
   it("lists every field of a validation error, with all its messages", () => {
     expect(
       fieldErrorsOf([

@@ -118,12 +118,17 @@ export const en = {
         BANK_ACCOUNT: "Bank account",
         MOBILE_WALLET: "Mobile wallet",
       },
+      memberEntry: {
+        existing: "Already registered",
+        new: "New person",
+      },
       boolean: {
         true: "Yes",
         false: "No",
       },
       none: "None",
       noAttributes: "No attributes recorded.",
+      attributeValue: "Value",
       list: {
         range: "%{from}–%{to} of %{total}",
         about: "about %{count}",
@@ -450,6 +455,9 @@ export const en = {
         age_gte: "Age from",
         age_lte: "Age to",
         tag: "Tag",
+        attribute: "Attribute",
+        groupId: "Member of household",
+        memberId: "Groups of person",
         identifiers: {
           idTypeId: "ID type",
           value: "ID number",
@@ -481,6 +489,7 @@ export const en = {
           individualId: "Individual",
           kindId: "Role",
           startDate: "Member since",
+          entry: "Person",
         },
         membership: {
           individualId: "Member",

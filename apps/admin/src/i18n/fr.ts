@@ -115,12 +115,17 @@ export const fr: AppMessages = {
         BANK_ACCOUNT: "Compte bancaire",
         MOBILE_WALLET: "Portefeuille mobile",
       },
+      memberEntry: {
+        existing: "Déjà enregistrée",
+        new: "Nouvelle personne",
+      },
       boolean: {
         true: "Oui",
         false: "Non",
       },
       none: "Aucun",
       noAttributes: "Aucun attribut renseigné.",
+      attributeValue: "Valeur",
       list: {
         range: "%{from}–%{to} sur %{total}",
         about: "environ %{count}",
@@ -448,6 +453,9 @@ export const fr: AppMessages = {
         age_gte: "Âge minimum",
         age_lte: "Âge maximum",
         tag: "Étiquette",
+        attribute: "Attribut",
+        groupId: "Membre du ménage",
+        memberId: "Groupes de la personne",
         identifiers: {
           idTypeId: "Type de pièce",
           value: "Numéro de pièce",
@@ -479,6 +487,7 @@ export const fr: AppMessages = {
           individualId: "Individu",
           kindId: "Rôle",
           startDate: "Membre depuis",
+          entry: "Personne",
         },
         membership: {
           individualId: "Membre",

@@ -24,6 +24,7 @@ import {
   accountKindChoices,
   identifierStatusChoices,
   kindChoices,
+  memberEntryChoices,
   sexChoices,
   statusChoices,
 } from "./registrantChoices";
@@ -190,23 +191,64 @@ const AccountInputs = () => (
   </Section>
 );
 
-/** Members of a new group, registered with it in one step. */
-const MemberInputs = () => (
-  <Section title="app.registrant.section.members">
-    <ArrayInput source="members" label={false}>
-      <SimpleFormIterator inline disableReordering>
+/**
+ * A new person in a member row, registered with the group: names, birth date, sex, one
+ * identifier and one phone. Sources follow the API's `members.<i>.individual.…` paths,
+ * so its refusals show on these inputs.
+ */
+const NewMemberInputs = () => (
+  <Row>
+    <TextInput source="individual.givenName" label="resources.Registrant.fields.givenName" />
+    <TextInput source="individual.familyName" label="resources.Registrant.fields.familyName" />
+    <DateInput source="individual.birthDate" label="resources.Registrant.fields.birthDate" />
+    <SelectInput source="individual.sex" choices={sexChoices} label="resources.Registrant.fields.sex" />
+    <ReferenceInput source="individual.identifiers.0.idTypeId" reference="IdType" sort={BY_NAME}>
+      <SelectInput label="resources.Registrant.fields.identifiers.idTypeId" />
+    </ReferenceInput>
+    <TextInput
+      source="individual.identifiers.0.value"
+      label="resources.Registrant.fields.identifiers.value"
+    />
+    <TextInput source="individual.phones.0.number" label="resources.Registrant.fields.phones.number" />
+    <TextInput source="individual.phones.0.country" label="resources.Registrant.fields.phones.country" />
+  </Row>
+);
+
+/** One member row: an individual already registered or a new person, role and first day. */
+const MemberRow = ({ isNew }: { isNew: boolean }) => (
+  <Box sx={{ width: "100%" }}>
+    <Row>
+      <RadioButtonGroupInput source="entry" choices={memberEntryChoices} defaultValue="existing" />
+      {isNew ? null : (
         <ReferenceInput
           source="individualId"
           reference="Registrant"
           filter={{ kind: "INDIVIDUAL" }}
           sort={BY_NAME}
         >
-          <AutocompleteInput sx={{ minWidth: 280 }} />
+          <AutocompleteInput />
         </ReferenceInput>
-        <ReferenceInput source="kindId" reference="MembershipKind" sort={{ field: "code", order: "ASC" }}>
-          <SelectInput sx={{ minWidth: 160 }} />
-        </ReferenceInput>
-        <DateInput source="startDate" />
+      )}
+      <ReferenceInput source="kindId" reference="MembershipKind" sort={{ field: "code", order: "ASC" }}>
+        <SelectInput />
+      </ReferenceInput>
+      <DateInput source="startDate" />
+    </Row>
+    {isNew ? <NewMemberInputs /> : null}
+  </Box>
+);
+
+/**
+ * Members of a new group, registered with it in one step: each row picks an individual
+ * already registered or enters a new person.
+ */
+const MemberInputs = () => (
+  <Section title="app.registrant.section.members">
+    <ArrayInput source="members" label={false}>
+      <SimpleFormIterator disableReordering fullWidth>
+        <FormDataConsumer<{ entry?: string }>>
+          {({ scopedFormData }) => <MemberRow isNew={scopedFormData?.entry === "new"} />}
+        </FormDataConsumer>
       </SimpleFormIterator>
     </ArrayInput>
   </Section>

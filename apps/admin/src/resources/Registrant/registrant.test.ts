@@ -177,6 +177,71 @@ describe("registrantInput", () => {
       expect(data).not.toHaveProperty(field);
   });
 
+  it("sends each member of a new group as an existing individual or a new person", () => {
+    const data = registrantInput(
+      {
+        kind: "GROUP",
+        name: "Chege household",
+        members: [
+          { entry: "existing", individualId: "r1", kindId: "spouse", individual: { givenName: "Stale" } },
+          {
+            entry: "new",
+            individualId: "r9",
+            kindId: "head",
+            startDate: "2024-03-01",
+            individual: {
+              givenName: " Njeri ",
+              familyName: "Chege",
+              birthDate: "1984-07-01",
+              sex: "FEMALE",
+              identifiers: [{ idTypeId: "t1", value: " 7700000018 " }],
+              phones: [{ number: "+254722000333", country: "ke" }],
+            },
+          },
+          {
+            entry: "new",
+            kindId: "child",
+            individual: { familyName: "Chege", identifiers: [{}], phones: [{}] },
+          },
+          { individualId: "r2", kindId: "child" },
+        ],
+      },
+      definitions,
+      { creating: true },
+    );
+    const members = data.members as Record<string, unknown>[];
+    expect(members[0]).toEqual({ individualId: "r1", kindId: "spouse", startDate: null });
+    expect(members[1]).toEqual({
+      individual: {
+        givenName: "Njeri",
+        familyName: "Chege",
+        additionalName: null,
+        birthDate: "1984-07-01",
+        birthDateNotExact: false,
+        sex: "FEMALE",
+        status: "ACTIVE",
+        statusReason: null,
+        deceasedDate: null,
+        gazLargeId: null,
+        gazSmallId: null,
+        addressText: null,
+        tags: [],
+        attributes: {},
+        identifiers: [
+          { idTypeId: "t1", value: "7700000018", issuedOn: null, expiresOn: null, status: "VALID" },
+        ],
+        phones: [{ number: "+254722000333", country: "KE", isPrimary: true }],
+        financialAddresses: [],
+      },
+      kindId: "head",
+      startDate: "2024-03-01",
+    });
+    // Empty identifier and phone rows are left out; a row without `entry` names an existing individual.
+    expect(members[2]).toMatchObject({ individual: { familyName: "Chege", identifiers: [], phones: [] } });
+    expect(members[2]?.individual).not.toHaveProperty("kind");
+    expect(members[3]).toEqual({ individualId: "r2", kindId: "child", startDate: null });
+  });
+
   it("updates with the version read, keeps row ids, and sends no kind or members", () => {
     const data = registrantInput(
       {
@@ -274,6 +339,43 @@ describe("registrant validation", () => {
       }),
     ).toEqual({
       members: [{ kindId: "ra.validation.required" }],
+    });
+  });
+
+  it("asks each member row for its person: an individual picked, or a new person's name and full identifier", () => {
+    expect(
+      validate({
+        kind: "GROUP",
+        name: "H",
+        attributes: { roof_material: "tin" },
+        members: [
+          { entry: "existing", kindId: "head" },
+          { entry: "new", kindId: "spouse", individual: { birthDate: "2999-01-01" } },
+          {
+            entry: "new",
+            kindId: "child",
+            individual: { familyName: "Chege", identifiers: [{ value: "1" }] },
+          },
+          { entry: "new", individual: { givenName: "Njeri", identifiers: [{ idTypeId: "t1" }] } },
+          { entry: "new", kindId: "child", individual: { givenName: "Wangui", identifiers: [{}] } },
+        ],
+      }),
+    ).toEqual({
+      members: [
+        { individualId: "ra.validation.required" },
+        {
+          individual: {
+            givenName: "app.registrant.validation.personName",
+            birthDate: "app.registrant.validation.future",
+          },
+        },
+        { individual: { identifiers: [{ idTypeId: "ra.validation.required" }] } },
+        {
+          individual: { identifiers: [{ value: "ra.validation.required" }] },
+          kindId: "ra.validation.required",
+        },
+        {},
+      ],
     });
   });
 

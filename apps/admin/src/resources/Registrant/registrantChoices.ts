@@ -24,3 +24,9 @@ export const accountKindChoices = accountKinds.map((id) => ({
   id,
   name: `app.registrant.accountKind.${id}`,
 }));
+
+/** How a member row of a new group names its person: one already registered, or a new one. */
+export const memberEntryChoices = (["existing", "new"] as const).map((id) => ({
+  id,
+  name: `app.registrant.memberEntry.${id}`,
+}));

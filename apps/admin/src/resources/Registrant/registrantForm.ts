@@ -101,7 +101,7 @@ export function registrantFormValues<T extends Record<string, unknown>>(
  * the registrant's kind only (a group has no birth date…), the reason or date that goes
  * with the status, attributes of the kind, and the identifier/phone/account lists in
  * their input shapes (given lists replace the stored ones). Members are sent for a new
- * group only.
+ * group only, each an existing individual or a new person (see newMemberInput).
  */
 export function registrantInput(
   values: RegistrantFormValues,
@@ -171,10 +171,36 @@ export function registrantInput(
   };
   if (options.creating && kind === "GROUP") {
     data.members = rows(values.members).map((row) => ({
-      individualId: row.individualId,
+      ...(row.entry === "new"
+        ? { individual: newMemberInput(row.individual, definitions) }
+        : { individualId: row.individualId }),
       kindId: row.kindId,
       startDate: text(row.startDate),
     }));
   }
   return data;
+}
+
+/**
+ * A new person entered in a member row of a new group (`entry: "new"`), as the
+ * `individual` of its MemberInput: the fields of a new individual, with its identifier
+ * (when a type or number is given) and phone (when a number is given). The form has one
+ * row of each, so an error on `members.<i>.individual.identifiers.0.value` lands on it.
+ */
+export function newMemberInput(
+  person: unknown,
+  definitions: readonly DefinitionForKind[] | undefined,
+): Record<string, unknown> {
+  const values = person && typeof person === "object" ? (person as Row) : {};
+  const { kind: _kind, ...input } = registrantInput(
+    {
+      ...values,
+      kind: "INDIVIDUAL",
+      identifiers: rows(values.identifiers).filter((row) => text(row.idTypeId) || text(row.value)),
+      phones: rows(values.phones).filter((row) => text(row.number)),
+    },
+    definitions,
+    { creating: true },
+  );
+  return input;
 }

@@ -46,6 +46,25 @@ export function attributeProblem(definition: Definition, value: unknown): Valida
 }
 
 /**
+ * Errors of a new person entered in a member row (`members.<i>.individual`): a name, a
+ * birth date not in the future, and an identifier with both its type and its number.
+ */
+function newPersonErrors(person: Row): Record<string, unknown> {
+  const errors: Record<string, unknown> = {};
+  if (blank(person.givenName) && blank(person.familyName)) {
+    errors.givenName = "app.registrant.validation.personName";
+  }
+  if (typeof person.birthDate === "string" && person.birthDate > today()) {
+    errors.birthDate = "app.registrant.validation.future";
+  }
+  const [identifier] = rows(person.identifiers);
+  if (identifier && blank(identifier.idTypeId) !== blank(identifier.value)) {
+    errors.identifiers = [blank(identifier.idTypeId) ? { idTypeId: REQUIRED } : { value: REQUIRED }];
+  }
+  return errors;
+}
+
+/**
  * The registrant form's validator (create and edit): what the API would refuse anyway,
  * caught before sending. Errors mirror the form's shape (`identifiers[0].value`…).
  */
@@ -99,10 +118,14 @@ export function registrantValidator(definitions: readonly Definition[] | undefin
     if (accounts.some((row) => Object.keys(row).length > 0)) errors.financialAddresses = accounts;
 
     if (values.kind === "GROUP") {
-      const members = rows(values.members).map((row) => ({
-        ...(blank(row?.individualId) ? { individualId: REQUIRED } : {}),
-        ...(blank(row?.kindId) ? { kindId: REQUIRED } : {}),
-      }));
+      const members = rows(values.members).map((row) => {
+        const person = row?.entry === "new" ? newPersonErrors((row.individual as Row | undefined) ?? {}) : {};
+        return {
+          ...(row?.entry !== "new" && blank(row?.individualId) ? { individualId: REQUIRED } : {}),
+          ...(Object.keys(person).length > 0 ? { individual: person } : {}),
+          ...(blank(row?.kindId) ? { kindId: REQUIRED } : {}),
+        };
+      });
       if (members.some((row) => Object.keys(row).length > 0)) errors.members = members;
     }
 

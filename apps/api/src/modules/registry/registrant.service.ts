@@ -14,7 +14,7 @@ import { tx, type RequestContext } from "../../context.ts";
 import { AppError, badInput, conflict, ErrorCode, notFound } from "../../errors.ts";
 import { paging } from "../../graphql/list.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { validateAttributes } from "./attributes.ts";
+import { changedAttributeCodes, validateAttributes } from "./attributes.ts";
 import { financialAddress, identifierProblem, normalisePhone } from "./checks.ts";
 import type {
   AddGroupMemberInput,
@@ -538,8 +538,12 @@ type Fields = RegistrantFieldsArgs & { kind: "INDIVIDUAL" | "GROUP" };
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-/** Checks the merged fields of a registrant and returns what to store. */
-async function prepareFields(t: Tx, f: Fields) {
+/**
+ * Checks the merged fields of a registrant and returns what to store. On a
+ * change, `storedAttributes` are the registrant's attributes as they are: only
+ * attribute values the change adds or alters are checked (see validateAttributes).
+ */
+async function prepareFields(t: Tx, f: Fields, storedAttributes?: Record<string, unknown>) {
   const individual = f.kind === "INDIVIDUAL";
   let name = f.name?.trim();
   if (individual) {
@@ -579,8 +583,14 @@ async function prepareFields(t: Tx, f: Fields) {
     gazLargeId = small.parentId;
   }
 
+  const attributes = f.attributes ?? {};
+  // The definitions of the values written are locked (as a foreign key would lock
+  // them), so that deleting a definition waits for this write and then counts it.
+  const written = changedAttributeCodes(attributes, storedAttributes);
+  if (written.length)
+    await t.$queryRaw`SELECT 1 FROM attribute_definition WHERE code = ANY(${written}::text[]) FOR KEY SHARE`;
   const defs = await t.attributeDefinition.findMany();
-  const checked = validateAttributes(defs, f.attributes ?? {}, f.kind);
+  const checked = validateAttributes(defs, attributes, f.kind, storedAttributes);
   if ("problems" in checked) {
     const [first] = checked.problems;
     throw new AppError(ErrorCode.BadUserInput, first!.message, {
@@ -610,11 +620,38 @@ async function prepareFields(t: Tx, f: Fields) {
   };
 }
 
-/** Replaces the identifiers, phones and accounts given in `f` (lists left out stay as they are). */
+/**
+ * The id and creation time of the registrant's row that an input names, so that
+ * an edited identifier, phone or account keeps both; none for a new row.
+ */
+function keptRow(
+  current: Map<string, { id: string; createdAt: Date }>,
+  id: string | null | undefined,
+  field: string,
+  named: Set<string>,
+): { id?: string; createdAt?: Date } {
+  if (!id) return {};
+  const row = current.get(id);
+  if (!row) throw badInput(field, "Not one of this registrant's rows; leave the id out to add a new one");
+  if (named.has(id)) throw badInput(field, "The same row is listed twice");
+  named.add(id);
+  return { id: row.id, createdAt: row.createdAt };
+}
+
+/** The registrant's current rows of a detail list, by id. */
+const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+
+/**
+ * Replaces the identifiers, phones and accounts given in `f` (lists left out
+ * stay as they are). Rows listed with their id keep it, rows without one are
+ * added, and the registrant's rows not listed are removed.
+ */
 async function replaceDetails(t: Tx, ctx: RequestContext, registrantId: string, f: RegistrantFieldsArgs) {
   const tenantId = ctx.tenantId;
   if (f.identifiers) {
     const types = new Map((await t.idType.findMany()).map((x) => [x.id, x]));
+    const current = byId(await t.registrantIdentifier.findMany({ where: { registrantId } }));
+    const named = new Set<string>();
     const seen = new Set<string>();
     const rows = f.identifiers.map((input, i) => {
       const type = types.get(input.idTypeId);
@@ -626,6 +663,7 @@ async function replaceDetails(t: Tx, ctx: RequestContext, registrantId: string, 
         throw badInput(`identifiers.${i}.value`, "The same identifier is listed twice");
       seen.add(`${type.id}:${value}`);
       return {
+        ...keptRow(current, input.id, `identifiers.${i}.id`, named),
         tenantId,
         registrantId,
         idTypeId: type.id,
@@ -652,6 +690,8 @@ async function replaceDetails(t: Tx, ctx: RequestContext, registrantId: string, 
     if (rows.length) await t.registrantIdentifier.createMany({ data: rows });
   }
   if (f.phones) {
+    const current = byId(await t.phone.findMany({ where: { registrantId } }));
+    const named = new Set<string>();
     const rows = f.phones.map((input, i) => {
       const phone = normalisePhone(input.number, input.country);
       if (!phone)
@@ -660,6 +700,7 @@ async function replaceDetails(t: Tx, ctx: RequestContext, registrantId: string, 
           "Not a valid phone number (give the country for national numbers)",
         );
       return {
+        ...keptRow(current, input.id, `phones.${i}.id`, named),
         tenantId,
         registrantId,
         e164: phone.e164,
@@ -671,11 +712,14 @@ async function replaceDetails(t: Tx, ctx: RequestContext, registrantId: string, 
     if (rows.length) await t.phone.createMany({ data: rows });
   }
   if (f.financialAddresses) {
+    const current = byId(await t.financialAddress.findMany({ where: { registrantId } }));
+    const named = new Set<string>();
     const rows = f.financialAddresses.map((input, i) => {
       const checked = financialAddress(input);
       if ("field" in checked)
         throw badInput(`financialAddresses.${i}.${checked.field}`, `${checked.field} ${checked.message}`);
       return {
+        ...keptRow(current, input.id, `financialAddresses.${i}.id`, named),
         tenantId,
         registrantId,
         kind: input.kind,
@@ -689,31 +733,89 @@ async function replaceDetails(t: Tx, ctx: RequestContext, registrantId: string, 
   }
 }
 
+/**
+ * Registers one registrant with its identifiers, phones and accounts, audited
+ * as `registrant.created` (its memberships are not part of the audited record).
+ */
+async function register(t: Tx, ctx: RequestContext, kind: RegistrantKind, f: RegistrantFieldsArgs) {
+  if (f.externalId) {
+    const existing = await t.registrant.findUnique({
+      where: { tenantId_externalId: { tenantId: ctx.tenantId, externalId: f.externalId } },
+    });
+    if (existing)
+      throw new AppError(ErrorCode.Conflict, `A registrant with external id ${f.externalId} exists`, {
+        field: "externalId",
+        existingId: existing.id,
+      });
+  }
+  const data = await prepareFields(t, { ...f, kind });
+  const created = await t.registrant.create({ data: { ...data, kind, tenantId: ctx.tenantId } });
+  await replaceDetails(t, ctx, created.id, f);
+  await recordAudit(t, ctx, {
+    action: "registrant.created",
+    entityType: "Registrant",
+    entityId: created.id,
+    after: await snapshot(t, created.id),
+  });
+  return created;
+}
+
+/**
+ * Runs `fn` with the paths of its input errors under `prefix`: a new member's
+ * `identifiers.0.value` is the request's `members.2.individual.identifiers.0.value`.
+ */
+async function underField<T>(prefix: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof AppError) || typeof error.extensions.field !== "string") throw error;
+    const { code, field, errors, ...rest } = error.extensions;
+    const under = (path: unknown) => `${prefix}.${String(path)}`;
+    throw new AppError(code as ErrorCode, error.message, {
+      ...rest,
+      field: under(field),
+      ...(Array.isArray(errors)
+        ? { errors: errors.map((e: { field?: unknown }) => ({ ...e, field: under(e.field) })) }
+        : {}),
+    });
+  }
+}
+
+/**
+ * Registers a person or a group. A group's members are existing individuals
+ * or new persons registered with it (each checked and audited as if created on
+ * its own); everything is one transaction, so any refusal leaves nothing behind.
+ */
 export function createRegistrant(ctx: RequestContext, args: CreateRegistrantArgs) {
   return tx(ctx, async (t) => {
-    if (args.members?.length && args.kind !== "GROUP") throw badInput("members", "Only a group has members");
-    if (args.externalId) {
-      const existing = await t.registrant.findUnique({
-        where: { tenantId_externalId: { tenantId: ctx.tenantId, externalId: args.externalId } },
-      });
-      if (existing)
-        throw new AppError(ErrorCode.Conflict, `A registrant with external id ${args.externalId} exists`, {
-          field: "externalId",
-          existingId: existing.id,
-        });
-    }
-    const data = await prepareFields(t, args);
-    const created = await t.registrant.create({ data: { ...data, kind: args.kind, tenantId: ctx.tenantId } });
-    await replaceDetails(t, ctx, created.id, args);
-    for (const [i, member] of (args.members ?? []).entries()) {
-      await addMember(t, ctx, { ...member, groupId: created.id }, `members.${i}`);
-    }
-    await recordAudit(t, ctx, {
-      action: "registrant.created",
-      entityType: "Registrant",
-      entityId: created.id,
-      after: await snapshot(t, created.id),
+    const members = args.members ?? [];
+    if (members.length && args.kind !== "GROUP") throw badInput("members", "Only a group has members");
+    members.forEach((member, i) => {
+      if (member.individualId && member.individual)
+        throw badInput(
+          `members.${i}.individual`,
+          "Give either an existing individual (individualId) or a new person (individual), not both",
+        );
+      if (!member.individualId && !member.individual)
+        throw badInput(
+          `members.${i}.individualId`,
+          "Choose an existing individual (individualId) or give a new person (individual)",
+        );
     });
+    const created = await register(t, ctx, args.kind, args);
+    for (const [i, member] of members.entries()) {
+      const field = `members.${i}`;
+      const person = member.individual;
+      const individualId = person
+        ? (await underField(`${field}.individual`, () => register(t, ctx, "INDIVIDUAL", person))).id
+        : member.individualId!;
+      await addMember(
+        t,
+        ctx,
+        { groupId: created.id, individualId, kindId: member.kindId, startDate: member.startDate },
+        field,
+      );
+    }
     return toRegistrant(created);
   });
 }
@@ -736,10 +838,11 @@ export function updateRegistrant(ctx: RequestContext, args: UpdateRegistrantArgs
     const { id: _id, version: _v, identifiers, phones, financialAddresses, ...changes } = args;
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const merged = { ...toRegistrant(current), ...defined, kind: current.kind } as Fields;
-    const data = await prepareFields(t, {
-      ...merged,
-      attributes: (merged.attributes ?? {}) as Record<string, unknown>,
-    });
+    const data = await prepareFields(
+      t,
+      { ...merged, attributes: (merged.attributes ?? {}) as Record<string, unknown> },
+      current.attributes as Record<string, unknown>,
+    );
     const updated = await t.registrant.update({
       where: { id: args.id },
       data: { ...data, version: { increment: 1 } },
@@ -840,6 +943,8 @@ export function detailsOf(
       kind === "identifiers"
         ? (await t.registrantIdentifier.findMany({ where, orderBy: { createdAt: "asc" } })).map((r) => ({
             ...r,
+            // A valid identifier whose expiry date has passed reads as expired.
+            status: r.status === "VALID" && r.expiresOn && day(r.expiresOn)! < today() ? "EXPIRED" : r.status,
             issuedOn: day(r.issuedOn),
             expiresOn: day(r.expiresOn),
           }))

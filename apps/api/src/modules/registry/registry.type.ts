@@ -309,7 +309,9 @@ export class RegistrantIdentifier {
   issuedOn!: string | null;
   @Field(() => String, { nullable: true, description: "Expiry date (YYYY-MM-DD)" })
   expiresOn!: string | null;
-  @Field(() => IdentifierStatus, { description: "Validity" })
+  @Field(() => IdentifierStatus, {
+    description: "Validity; a VALID identifier reads EXPIRED once its expiry date has passed",
+  })
   status!: IdentifierStatus;
 }
 
@@ -326,14 +328,18 @@ export class Phone {
 }
 
 @ObjectType({
-  description: "A bank account or mobile wallet (masked for roles without access to personal data)",
+  description:
+    "A bank account or mobile wallet (holder and account number masked for roles without access to personal data; the BIC and wallet provider name the institution and stay)",
 })
 export class FinancialAddress {
   @Field(() => ID, { description: "Unique id" })
   id!: string;
   @Field(() => FinancialAddressKind, { description: "Bank account or mobile wallet" })
   kind!: FinancialAddressKind;
-  @Field(() => String, { nullable: true, description: "Name of the account holder" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Name of the account holder (every character masked without access to personal data)",
+  })
   accountHolder!: string | null;
   @Field(() => String, { nullable: true, description: "IBAN (bank accounts)" })
   iban!: string | null;
@@ -344,7 +350,8 @@ export class FinancialAddress {
   @Field(() => String, { nullable: true, description: "Wallet phone number, E.164 (wallets)" })
   msisdn!: string | null;
   @Field(() => String, {
-    description: "G2P Connect ID-account-mapper address, e.g. iban:…@BIC or mobile:+…@provider",
+    description:
+      "G2P Connect ID-account-mapper address, e.g. iban:…@BIC or mobile:+…@provider; without access to personal data the account is masked as in `iban`/`msisdn` (iban:••••3000@BIC)",
   })
   fa!: string;
   @Field(() => Boolean, { description: "The account to pay first" })
@@ -428,7 +435,11 @@ export class Registrant {
 
 @InputType({ description: "An identifier of a registrant" })
 export class IdentifierInput {
-  @Field(() => ID, { nullable: true, description: "Existing identifier to keep/change; omit to add" })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "Id of the registrant's identifier this row keeps or edits (the row keeps its id); omit to add a new one",
+  })
   @IsOptional()
   @IsUUID()
   id?: string;
@@ -440,11 +451,13 @@ export class IdentifierInput {
   value!: string;
   @Field(() => String, { nullable: true, description: "Issue date (YYYY-MM-DD)" })
   @IsOptional()
-  @Matches(DATE, { message: "issuedOn must be YYYY-MM-DD" })
+  @IsDateString({ strict: true }, { message: "issuedOn must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "issuedOn must be a date YYYY-MM-DD" })
   issuedOn?: string | null;
   @Field(() => String, { nullable: true, description: "Expiry date (YYYY-MM-DD)" })
   @IsOptional()
-  @Matches(DATE, { message: "expiresOn must be YYYY-MM-DD" })
+  @IsDateString({ strict: true }, { message: "expiresOn must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "expiresOn must be a date YYYY-MM-DD" })
   expiresOn?: string | null;
   @Field(() => IdentifierStatus, { nullable: true, description: "Validity (default VALID)" })
   status?: IdentifierStatus;
@@ -452,7 +465,11 @@ export class IdentifierInput {
 
 @InputType({ description: "A phone number; it is normalised to E.164" })
 export class PhoneInput {
-  @Field(() => ID, { nullable: true, description: "Existing phone to keep/change; omit to add" })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "Id of the registrant's phone this row keeps or edits (the row keeps its id); omit to add a new one",
+  })
   @IsOptional()
   @IsUUID()
   id?: string;
@@ -471,7 +488,11 @@ export class PhoneInput {
 
 @InputType({ description: "A bank account (IBAN, BIC) or a mobile wallet (number, provider)" })
 export class FinancialAddressInput {
-  @Field(() => ID, { nullable: true, description: "Existing account to keep/change; omit to add" })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "Id of the registrant's account this row keeps or edits (the row keeps its id); omit to add a new one",
+  })
   @IsOptional()
   @IsUUID()
   id?: string;
@@ -503,22 +524,45 @@ export class FinancialAddressInput {
   isPrimary?: boolean;
 }
 
-@InputType({ description: "A member to add to a group" })
+@InputType({
+  description:
+    "A member of a new group: an existing individual (`individualId`) or a person registered with the group (`individual`), exactly one of the two",
+})
 export class MemberInput {
-  @Field(() => ID, { description: "The individual" })
+  @Field(() => ID, {
+    nullable: true,
+    description: "An existing individual of your department; leave out when `individual` is given",
+  })
+  @IsOptional()
   @IsUUID()
-  individualId!: string;
+  individualId?: string;
+  @Field(() => RegistrantFieldsArgs, {
+    nullable: true,
+    description:
+      "A new person, registered in the same step with the same fields and checks as createRegistrant(kind: INDIVIDUAL); leave out when `individualId` is given",
+  })
+  @IsOptional()
+  @ValidateNested()
+  individual?: RegistrantFieldsArgs;
   @Field(() => ID, { description: "Kind of membership" })
   @IsUUID()
   kindId!: string;
   @Field(() => String, { nullable: true, description: "First day (YYYY-MM-DD); default today" })
   @IsOptional()
-  @Matches(DATE, { message: "startDate must be YYYY-MM-DD" })
+  @IsDateString({ strict: true }, { message: "startDate must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "startDate must be a date YYYY-MM-DD" })
   startDate?: string;
 }
 
-/** Fields shared by createRegistrant and updateRegistrant (flat, react-admin style). */
+/**
+ * Fields shared by createRegistrant and updateRegistrant (flat, react-admin style), and
+ * the input of a new person among a new group's members (NewIndividualInput).
+ */
 @ArgsType()
+@InputType("NewIndividualInput", {
+  description:
+    "A person registered with a new group: the fields of createRegistrant for an INDIVIDUAL (`name` is computed from the names)",
+})
 export class RegistrantFieldsArgs {
   @Field(() => String, { nullable: true, description: "Key in the source system" })
   @IsOptional()
@@ -556,7 +600,8 @@ export class RegistrantFieldsArgs {
   sex?: Sex | null;
   @Field(() => String, { nullable: true, description: "Registration date (YYYY-MM-DD); default today" })
   @IsOptional()
-  @Matches(DATE, { message: "registrationDate must be YYYY-MM-DD" })
+  @IsDateString({ strict: true }, { message: "registrationDate must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "registrationDate must be a date YYYY-MM-DD" })
   registrationDate?: string;
   @Field(() => RegistrantStatus, { nullable: true, description: "Status" })
   status?: RegistrantStatus;
@@ -569,7 +614,8 @@ export class RegistrantFieldsArgs {
   statusReason?: string | null;
   @Field(() => String, { nullable: true, description: "Date of death (YYYY-MM-DD)" })
   @IsOptional()
-  @Matches(DATE, { message: "deceasedDate must be YYYY-MM-DD" })
+  @IsDateString({ strict: true }, { message: "deceasedDate must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "deceasedDate must be a date YYYY-MM-DD" })
   deceasedDate?: string | null;
   @Field(() => ID, { nullable: true, description: "GAZ-large zone" })
   @IsOptional()
@@ -622,7 +668,8 @@ export class CreateRegistrantArgs extends RegistrantFieldsArgs {
   kind!: RegistrantKind;
   @Field(() => [MemberInput], {
     nullable: true,
-    description: "Members of a new group, created in the same step",
+    description:
+      "Members of a new group, added in the same step: existing individuals, or new persons registered with it (errors name `members.<i>.individual.<field>`; any error leaves nothing created)",
   })
   @IsOptional()
   @ValidateNested({ each: true })
@@ -669,7 +716,10 @@ export class RegistrantFilter {
   @IsOptional()
   @IsUUID()
   gazSmallId?: string;
-  @Field(() => String, { nullable: true, description: "Has an identifier with exactly this value" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Has an identifier with exactly this value (needs access to personal data, else FORBIDDEN)",
+  })
   @IsOptional()
   @MaxLength(100)
   identifier?: string;
@@ -677,7 +727,11 @@ export class RegistrantFilter {
   @IsOptional()
   @IsUUID()
   idTypeId?: string;
-  @Field(() => String, { nullable: true, description: "Has this phone number (any format; normalised)" })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Has this phone number (any format; normalised; needs access to personal data, else FORBIDDEN)",
+  })
   @IsOptional()
   @MaxLength(30)
   phone?: string;
@@ -710,11 +764,13 @@ export class RegistrantFilter {
   attributes?: Record<string, unknown>;
   @Field(() => String, { nullable: true, description: "Registered on or after (YYYY-MM-DD)" })
   @IsOptional()
-  @Matches(DATE, { message: "registrationDate_gte must be YYYY-MM-DD" })
+  @IsDateString({ strict: true }, { message: "registrationDate_gte must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "registrationDate_gte must be a date YYYY-MM-DD" })
   registrationDate_gte?: string;
   @Field(() => String, { nullable: true, description: "Registered on or before (YYYY-MM-DD)" })
   @IsOptional()
-  @Matches(DATE, { message: "registrationDate_lte must be YYYY-MM-DD" })
+  @IsDateString({ strict: true }, { message: "registrationDate_lte must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "registrationDate_lte must be a date YYYY-MM-DD" })
   registrationDate_lte?: string;
 }
 
@@ -757,10 +813,21 @@ export class RegistrantListMetadata {
 }
 
 @InputType({ description: "Adds an individual to a group" })
-export class AddGroupMemberInput extends MemberInput {
+export class AddGroupMemberInput {
   @Field(() => ID, { description: "The group" })
   @IsUUID()
   groupId!: string;
+  @Field(() => ID, { description: "The individual" })
+  @IsUUID()
+  individualId!: string;
+  @Field(() => ID, { description: "Kind of membership" })
+  @IsUUID()
+  kindId!: string;
+  @Field(() => String, { nullable: true, description: "First day (YYYY-MM-DD); default today" })
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: "startDate must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "startDate must be a date YYYY-MM-DD" })
+  startDate?: string;
 }
 
 @InputType({ description: "Ends a membership (it stays in the history)" })
@@ -770,7 +837,8 @@ export class EndGroupMembershipInput {
   id!: string;
   @Field(() => String, { nullable: true, description: "Last day (YYYY-MM-DD); default today" })
   @IsOptional()
-  @Matches(DATE, { message: "endDate must be YYYY-MM-DD" })
+  @IsDateString({ strict: true }, { message: "endDate must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "endDate must be a date YYYY-MM-DD" })
   endDate?: string;
 }
 
