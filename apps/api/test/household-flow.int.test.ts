@@ -389,3 +389,45 @@ describe("errors in a new member's fields", () => {
     expect(twoNewHeads.extensions).toMatchObject({ code: "CONFLICT", field: "members.1.kindId" });
   });
 });
+
+describe("new members' address", () => {
+  it("places new members where the household is, unless their own zone or address is given", async () => {
+    const zone = async (code: string) => (await idOf("geo_zone", code)) as string;
+    const [kibera, mombasa] = [await zone("NAI-KIB"), await zone("MSA")];
+    const res = await h.gql<{ createRegistrant: { id: string } }>(
+      `mutation ($members: [MemberInput!], $gazSmallId: ID, $addressText: String) {
+        createRegistrant(kind: GROUP, name: "Chege household", gazSmallId: $gazSmallId, addressText: $addressText,
+          members: $members) { id }
+      }`,
+      {
+        gazSmallId: kibera,
+        addressText: "Plot 12, Kibera",
+        members: [
+          { kindId: ids.head, individual: newPerson("Wairimu") },
+          {
+            kindId: ids.child,
+            individual: newPerson("Njambi", { gazLargeId: mombasa, addressText: "School hostel" }),
+          },
+        ],
+      },
+      registrar,
+    );
+    expect(res.errors).toBeUndefined();
+    const rows = await h.sql<{
+      given_name: string;
+      large: string;
+      small: string | null;
+      address_text: string;
+    }>(
+      `SELECT i.given_name, zl.code AS large, zs.code AS small, i.address_text
+         FROM group_membership m JOIN registrant i ON i.id = m.individual_id
+         LEFT JOIN geo_zone zl ON zl.id = i.gaz_large_id LEFT JOIN geo_zone zs ON zs.id = i.gaz_small_id
+        WHERE m.group_id = $1 ORDER BY i.given_name`,
+      [res.data!.createRegistrant.id],
+    );
+    expect(rows).toEqual([
+      { given_name: "Njambi", large: "MSA", small: null, address_text: "School hostel" },
+      { given_name: "Wairimu", large: "NAI", small: "NAI-KIB", address_text: "Plot 12, Kibera" },
+    ]);
+  });
+});

@@ -805,7 +805,15 @@ export function createRegistrant(ctx: RequestContext, args: CreateRegistrantArgs
     const created = await register(t, ctx, args.kind, args);
     for (const [i, member] of members.entries()) {
       const field = `members.${i}`;
-      const person = member.individual;
+      // A new member lives where the household does unless the form says otherwise.
+      const person = member.individual && {
+        ...member.individual,
+        gazLargeId:
+          member.individual.gazLargeId ?? (member.individual.gazSmallId ? undefined : args.gazLargeId),
+        gazSmallId:
+          member.individual.gazSmallId ?? (member.individual.gazLargeId ? undefined : args.gazSmallId),
+        addressText: member.individual.addressText ?? args.addressText,
+      };
       const individualId = person
         ? (await underField(`${field}.individual`, () => register(t, ctx, "INDIVIDUAL", person))).id
         : member.individualId!;
