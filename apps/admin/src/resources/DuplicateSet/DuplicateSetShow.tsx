@@ -127,6 +127,12 @@ const MemberColumn = ({ set, member }: { set: DuplicateSet; member: Registrant }
               <span key={phone.id}>{phone.e164}</span>
             ))}
           />
+          <Values
+            label="app.dedup.accounts"
+            values={(member.financialAddresses ?? []).map((account) => (
+              <span key={account.id}>{account.fa}</span>
+            ))}
+          />
           <L label="resources.Registrant.fields.registrationDate">
             <DateField source="registrationDate" />
           </L>

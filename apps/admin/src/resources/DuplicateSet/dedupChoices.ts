@@ -22,6 +22,7 @@ export const REVIEW_MEMBER_FIELDS = [
   "gazSmallId",
   "identifiers",
   "phones",
+  "financialAddresses",
   "registrationDate",
   "status",
   "statusReason",

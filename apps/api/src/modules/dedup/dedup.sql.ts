@@ -23,7 +23,8 @@ const EXACT_KEYS: Record<Exclude<DedupRuleKind, "SIMILAR_NAME_BIRTH_DATE">, Pris
   SAME_PHONE: Prisma.sql`SELECT x.e164 AS k, r.kind, r.id
     FROM phone x JOIN registrant r ON r.tenant_id = x.tenant_id AND r.id = x.registrant_id
    WHERE ${CANDIDATE}`,
-  SAME_FINANCIAL_ADDRESS: Prisma.sql`SELECT x.fa AS k, r.kind, r.id
+  // A bank account is its IBAN, with or without the BIC written next to it.
+  SAME_FINANCIAL_ADDRESS: Prisma.sql`SELECT coalesce('iban:' || x.iban, x.fa) AS k, r.kind, r.id
     FROM financial_address x JOIN registrant r ON r.tenant_id = x.tenant_id AND r.id = x.registrant_id
    WHERE ${CANDIDATE}`,
 };

@@ -134,7 +134,7 @@ async function moveContacts(
         }))
       : (
           await t.financialAddress.findMany({ where: { registrantId: { in: [survivor.id, merged.id] } } })
-        ).map((f) => ({ ...f, key: f.fa }));
+        ).map((f) => ({ ...f, key: f.iban ? `iban:${f.iban}` : f.fa })); // an IBAN names the account, BIC or not
   const ours = rows.filter((r) => r.registrantId === survivor.id);
   const keys = new Set(ours.map((r) => r.key));
   const hasPrimary = ours.some((r) => r.isPrimary);
