@@ -25,6 +25,8 @@ export interface Harness {
   database: TestDatabase;
   idp: RunningIdp;
   url: string;
+  /** The local storage directory the API keeps files in (STORAGE_DIR). */
+  storageDir: string;
   worker: JobWorker;
   /** Uploads a file through POST /files. */
   upload(
@@ -75,6 +77,7 @@ export async function startHarness(
     database,
     idp,
     url: running.url,
+    storageDir: env.STORAGE_DIR,
     worker,
     async clientToken(clientId, secret) {
       const res = await fetch(idp.tokenEndpoint, {

@@ -2,10 +2,11 @@
 // metadata (and who attached it) in the database, every change audited.
 import type { Readable } from "node:stream";
 import { tx, type RequestContext } from "../../context.ts";
-import { notFound } from "../../errors.ts";
+import { badInput, notFound } from "../../errors.ts";
 import type { Storage } from "../../storage/storage.ts";
 import { recordAudit } from "../audit/audit.service.ts";
-import { uploadFile } from "../imports/file.service.ts";
+import { UPLOAD_TYPES, uploadFile } from "../imports/file.service.ts";
+import { contentTypeOf, peek, SIGNATURE_BYTES } from "./document.signature.ts";
 
 export const DOCUMENT_TYPES = ["ID_CARD", "BIRTH_CERTIFICATE", "PHOTO", "PROOF_OF_ADDRESS", "OTHER"] as const;
 
@@ -27,7 +28,8 @@ export async function attachDocument(
   );
   if (!registrant) throw notFound("Registrant", input.registrantId);
   const type = (DOCUMENT_TYPES as readonly string[]).includes(input.type) ? input.type : "OTHER";
-  const file = await uploadFile(ctx, storage, { ...input, purpose: "DOCUMENT" });
+  const body = await checkContent(input.contentType, input.body);
+  const file = await uploadFile(ctx, storage, { ...input, body, purpose: "DOCUMENT" });
   return tx(ctx, async (t) => {
     const doc = await t.document.create({
       data: {
@@ -53,6 +55,28 @@ export async function attachDocument(
     });
     return { ...doc, file };
   });
+}
+
+/**
+ * Checks that a document's first bytes are those of the content type its
+ * uploader declares, before anything is stored, and returns the stream to
+ * store (its whole content). Declared types that documents may not have are
+ * left to `uploadFile`, which refuses them without reading the body.
+ */
+async function checkContent(contentType: string, body: Readable): Promise<Readable> {
+  const declared = contentType.split(";")[0]!.trim().toLowerCase();
+  if (!UPLOAD_TYPES.DOCUMENT!.includes(declared)) return body;
+  const { head, rest } = await peek(body, SIGNATURE_BYTES);
+  const actual = contentTypeOf(head);
+  if (actual === declared) return rest;
+  // Discard the rest of the upload, as for a request refused before its body is read.
+  rest.resume();
+  throw badInput(
+    "contentType",
+    actual
+      ? `The file's content is ${actual}, not the declared ${declared}`
+      : `The file's content is not ${declared}`,
+  );
 }
 
 /** The document's metadata and a stream of its content (department-scoped). */
