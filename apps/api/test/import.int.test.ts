@@ -80,7 +80,13 @@ describe("registry import", () => {
     const report = await fetch(new URL(job.outputUrl!, h.url), {
       headers: { authorization: `Bearer ${registrar}` },
     });
-    expect((await report.text()).split("\n")[0]).toBe("line,column,message");
+    // The report lists every error, in line order, as the database holds them.
+    const reported = (await report.text()).trimEnd().split("\n");
+    expect(reported[0]).toBe("line,column,message");
+    expect(reported.slice(1).map((l) => l.split(",").slice(0, 2).join(" "))).toEqual(
+      errors.map((e) => `${e.line} ${e.column}`),
+    );
+    expect(reported.slice(1).every((l, i) => l.includes(errors[i]!.message))).toBe(true);
   });
 
   it("imports individuals with identifiers, phones and household memberships", async () => {
@@ -236,6 +242,18 @@ describe("registry import", () => {
     expect(viewerUpload.status).toBe(403);
     const wrongType = await h.upload(registrar, "x.exe", "MZ", "application/x-msdownload");
     expect(wrongType.status).toBe(400);
+    // A file name that is not URI-encoded is a typed refusal, not a server error.
+    const badName = await fetch(`${h.url}/files?purpose=IMPORT`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${registrar}`,
+        "content-type": "text/csv",
+        "x-file-name": "100%.csv",
+      },
+      body: "a\n1",
+    });
+    expect(badName.status).toBe(400);
+    expect(await badName.json()).toMatchObject({ error: { code: "BAD_USER_INPUT", field: "fileName" } });
     const upload = await h.upload(registrar, "x.csv", GROUPS);
     const other = await h.userToken("other-admin");
     const started = await h.gql<{ startJob: { id: string } }>(

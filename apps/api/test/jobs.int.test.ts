@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "./harness.ts";
 
@@ -163,5 +166,113 @@ describe("audit export job", () => {
     expect(res.data?.jobs).toHaveLength(2);
     expect(res.data?.jobs.every((j) => j.state === "SUCCEEDED")).toBe(true);
     expect(res.data?._jobsMeta.count).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("job outputs", () => {
+  const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+  /** Every file in the API's storage directory. */
+  const storedFiles = async () =>
+    (await readdir(h.storageDir, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
+  const download = (id: string, token: string) =>
+    fetch(`${h.url}/jobs/${id}/output`, { headers: { authorization: `Bearer ${token}` } });
+  const finished = async (token: string, input: Record<string, unknown>) => {
+    const started = await start(token, input);
+    expect(started.errors).toBeUndefined();
+    expect(await h.worker.drain()).toBe(1);
+    return job(started.data!.startJob.id, token);
+  };
+
+  it("writes an export's file to storage, not to the database, and downloads it byte for byte", async () => {
+    const registrar = await h.userToken("registrar");
+    const done = await finished(registrar, { type: "REGISTRY_EXPORT", params: {} });
+    expect(done).toMatchObject({ state: "SUCCEEDED", hasOutput: true, outputUrl: `/jobs/${done.id}/output` });
+
+    const [row] = await h.sql<{
+      tenant_id: string;
+      storage_key: string | null;
+      inline: boolean;
+      byte_size: string;
+      sha256: string;
+    }>(
+      "SELECT tenant_id, storage_key, data IS NOT NULL AS inline, byte_size::text, sha256 FROM job_output WHERE job_id = $1",
+      [done.id],
+    );
+    expect(row).toMatchObject({
+      inline: false,
+      storage_key: expect.stringMatching(/^[0-9a-f-]{36}\/[0-9a-f-]{36}$/),
+    });
+    expect(row!.storage_key!.startsWith(`${row!.tenant_id}/`)).toBe(true);
+    const stored = await readFile(join(h.storageDir, row!.storage_key!));
+    expect(stored.length).toBe(Number(row!.byte_size));
+    expect(sha256(stored)).toBe(row!.sha256);
+    expect(done.result).toMatchObject({ bytes: stored.length });
+    expect(stored.toString("utf8")).toMatch(/^id,external_id,kind,name,/);
+
+    const res = await download(done.id, registrar);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("content-length")).toBe(row!.byte_size);
+    expect(res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="?registry-\d{4}-\d{2}-\d{2}\.csv"?$/,
+    );
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.equals(stored)).toBe(true);
+  });
+
+  it("still downloads an output kept in its row from before outputs went to storage", async () => {
+    const done = await finished(auditor, { type: "AUDIT_EXPORT" });
+    const legacy = Buffer.from("occurred_at,action\n2026-01-01T00:00:00.000Z,user.signed_in\n");
+    const [row] = await h.sql<{ storage_key: string }>(
+      "SELECT storage_key FROM job_output WHERE job_id = $1",
+      [done.id],
+    );
+    await h.sql(
+      "UPDATE job_output SET storage_key = NULL, sha256 = NULL, data = $2, byte_size = $3 WHERE job_id = $1",
+      [done.id, legacy, legacy.length],
+    );
+
+    const res = await download(done.id, auditor);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(legacy)).toBe(true);
+    // The file the job wrote is still in storage, but the row no longer points to it.
+    expect(await storedFiles()).toContain(join(h.storageDir, row!.storage_key));
+  });
+
+  it("refuses a row with its content in both places or in neither", async () => {
+    const done = await finished(auditor, { type: "AUDIT_EXPORT" });
+    await expect(h.sql("UPDATE job_output SET data = '\\x00' WHERE job_id = $1", [done.id])).rejects.toThrow(
+      /job_output_content_in_one_place/,
+    );
+    await expect(
+      h.sql("UPDATE job_output SET storage_key = NULL WHERE job_id = $1", [done.id]),
+    ).rejects.toThrow(/job_output_content_in_one_place/);
+  });
+
+  it("answers 404 NOT_FOUND when an output's file is missing from storage", async () => {
+    const done = await finished(auditor, { type: "AUDIT_EXPORT" });
+    await h.sql("UPDATE job_output SET storage_key = storage_key || '-gone' WHERE job_id = $1", [done.id]);
+
+    const res = await download(done.id, auditor);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: { code: "NOT_FOUND", message: `The output of job ${done.id} is missing from storage` },
+    });
+  });
+
+  it("deletes the file of an export cancelled while it ran", async () => {
+    const registrar = await h.userToken("registrar");
+    const before = await storedFiles();
+    const { id } = (await start(registrar, { type: "REGISTRY_EXPORT", params: {} })).data!.startJob;
+    // Cancellation asked for once the worker has it: the file is written, then dropped.
+    await h.sql("UPDATE job SET cancel_requested = true WHERE id = $1", [id]);
+    expect(await h.worker.drain()).toBe(1);
+
+    expect(await job(id, registrar)).toMatchObject({ state: "CANCELLED", hasOutput: false, outputUrl: null });
+    expect(await h.sql("SELECT 1 FROM job_output WHERE job_id = $1", [id])).toEqual([]);
+    expect(await storedFiles()).toEqual(before);
   });
 });

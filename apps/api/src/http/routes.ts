@@ -12,6 +12,7 @@ import type { Db } from "@pbms/db";
 import { uploadFile } from "../modules/imports/file.service.ts";
 import { attachDocument, openDocument } from "../modules/registry/document.service.ts";
 import { canSeePii } from "../modules/registry/pii.ts";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ObjectNotFoundError, type Storage } from "../storage/storage.ts";
 
@@ -65,7 +66,7 @@ export function createRoutes(deps: RouteDeps): Router {
       const ctx: RequestContext = { ...auth, requestId: String(req.id), db: deps.db, log: deps.log };
       const file = await uploadFile(ctx, deps.storage, {
         purpose: String(req.query.purpose ?? "IMPORT"),
-        fileName: decodeURIComponent(String(req.headers["x-file-name"] ?? "upload.csv")),
+        fileName: fileNameHeader(req, "upload.csv"),
         contentType: req.headers["content-type"] ?? "application/octet-stream",
         body: req,
         maxBytes: deps.uploadMaxBytes,
@@ -88,7 +89,7 @@ export function createRoutes(deps: RouteDeps): Router {
         registrantId: req.params.id,
         type: String(req.query.type ?? "OTHER"),
         description: req.query.description ? String(req.query.description) : undefined,
-        fileName: decodeURIComponent(String(req.headers["x-file-name"] ?? "document")),
+        fileName: fileNameHeader(req, "document"),
         contentType: req.headers["content-type"] ?? "application/octet-stream",
         body: req,
         maxBytes: deps.documentMaxBytes,
@@ -119,18 +120,23 @@ export function createRoutes(deps: RouteDeps): Router {
           throw new AppError("NOT_FOUND", "The document's file is missing from storage");
         throw error;
       });
-      res
-        .status(200)
-        .type(doc.file.contentType)
-        .attachment(doc.file.fileName)
-        .set("Cache-Control", "private, no-store");
+      // Always a download, typed as stored (attachment() would retype it from
+      // the uploader's file name, so the type is set after it), never sniffed
+      // or run by the browser.
+      res.status(200).attachment(doc.file.fileName).type(doc.file.contentType).set({
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store",
+      });
       await pipeline(stream, res);
     } catch (error) {
       if (!res.headersSent) sendError(res, error, deps.log);
     }
   });
 
+  /** Downloads a job's file, streamed from storage (an output from before storage, from its row). */
   router.get("/jobs/:id/output", async (req: Request<{ id: string }>, res) => {
+    const notFound = (message: string) => res.status(404).json({ error: { code: "NOT_FOUND", message } });
     try {
       const auth = await deps.authenticate(req.headers.authorization);
       if (!auth.principal.roles.some((r) => Object.values(Role).includes(r)))
@@ -139,21 +145,43 @@ export function createRoutes(deps: RouteDeps): Router {
       const job = await findJob(ctx, req.params.id).catch(() => null);
       const output = job ? await findJobOutput(ctx, job.id) : null;
       if (!output) {
-        res.status(404).json({ error: { code: "NOT_FOUND", message: `No output for job ${req.params.id}` } });
+        notFound(`No output for job ${req.params.id}`);
+        return;
+      }
+      const content = output.storageKey
+        ? deps.storage.get(output.storageKey)
+        : Readable.from([Buffer.from(output.data ?? [])]);
+      if (!(await opened(content))) {
+        notFound(`The output of job ${req.params.id} is missing from storage`);
         return;
       }
       res
         .status(200)
-        .type(output.contentType)
         .attachment(output.fileName)
-        .set("Cache-Control", "no-store")
-        .send(Buffer.from(output.data));
+        .type(output.contentType)
+        .set({
+          "Content-Length": String(output.byteSize),
+          "X-Content-Type-Options": "nosniff",
+          "Cache-Control": "no-store",
+        });
+      await pipeline(content, res);
     } catch (error) {
-      sendError(res, error, deps.log);
+      if (!res.headersSent) sendError(res, error, deps.log);
     }
   });
 
   return router;
+}
+
+/**
+ * Waits for the first read of a storage stream, which opens lazily: a missing
+ * object shows here, before any header is sent. False when it is missing.
+ */
+function opened(stream: Readable): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    stream.once("readable", () => resolve(true));
+    stream.once("error", (error) => (error instanceof ObjectNotFoundError ? resolve(false) : reject(error)));
+  });
 }
 
 const STATUS: Record<string, number> = {
@@ -174,4 +202,15 @@ function sendError(res: Response, error: unknown, log: Logger): void {
   res.status(status).json({
     error: { ...rest, code, message: status === 500 ? "Internal server error" : (error as Error).message },
   });
+}
+
+/** The file name a client sent in `x-file-name` (URI-encoded, as `encodeURIComponent` writes it), or `fallback`. */
+function fileNameHeader(req: Request, fallback: string): string {
+  const raw = req.headers["x-file-name"];
+  if (raw == null) return fallback;
+  try {
+    return decodeURIComponent(String(raw));
+  } catch {
+    throw new AppError("BAD_USER_INPUT", "The x-file-name header must be URI-encoded", { field: "fileName" });
+  }
 }

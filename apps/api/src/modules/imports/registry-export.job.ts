@@ -1,6 +1,8 @@
 // REGISTRY_EXPORT: the registrants matching a registry filter, as CSV. The
 // matching ids are fixed first (one parameterised query), then PostgreSQL
-// streams the rows out with COPY.
+// streams the rows out with COPY straight into the file storage: the export
+// is never held in memory, whatever its size.
+import { Readable } from "node:stream";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
 import { defineJob, Role } from "../jobs/job.registry.ts";
@@ -54,43 +56,56 @@ defineJob("REGISTRY_EXPORT", {
     registrantConditions(params as RegistrantFilter); // validates phone etc. now rather than in the worker
     return params;
   },
-  async run({ job, databaseUrl, progress }) {
+  async run({ job, databaseUrl, progress, cancelRequested, writeOutput }) {
     const scope = { tenantId: job.tenantId, actorId: job.createdById, requestId: `job:${job.id}` };
     const conditions = registrantConditions(job.params as RegistrantFilter);
     const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
     const select = Prisma.sql`SELECT r.id, row_number() OVER (ORDER BY r.name, r.id) AS ord FROM registrant r ${where}`;
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
+    // A COPY left unread blocks the connection: then only closing it ends the transaction.
+    let copyOpen = false;
     try {
       await client.query("BEGIN");
       await client.query("SELECT set_config('app.tenant_id', $1, true)", [scope.tenantId]);
       await client.query(`CREATE TEMP TABLE export_ids ON COMMIT DROP AS ${select.text}`, select.values);
       const total = Number((await client.query("SELECT count(*) AS n FROM export_ids")).rows[0].n);
       await progress(0, total);
-      const parts: Buffer[] = [];
-      let lines = 0;
-      let reported = Date.now();
-      for await (const chunk of client.query(copyStreams.to(EXPORT_SQL)) as AsyncIterable<Buffer>) {
-        parts.push(chunk);
-        for (const byte of chunk) if (byte === 10) lines++;
-        if (Date.now() - reported > 1000) {
-          reported = Date.now();
-          await progress(Math.min(total, Math.max(0, lines - 1)), total);
+      let cancelled = false;
+      const copy = client.query(copyStreams.to(EXPORT_SQL));
+      copyOpen = true;
+      // The rows as PostgreSQL sends them, counted for progress (lines less the header);
+      // a cancellation ends the file early and it is thrown away.
+      const rows = async function* () {
+        let lines = 0;
+        let reported = Date.now();
+        for await (const chunk of copy as AsyncIterable<Buffer>) {
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+          yield chunk;
+          if (Date.now() - reported > 1000) {
+            reported = Date.now();
+            await progress(Math.min(total, Math.max(0, lines - 1)), total);
+            if (await cancelRequested()) {
+              cancelled = true;
+              return;
+            }
+          }
         }
-      }
-      await client.query("COMMIT");
-      const data = Buffer.concat(parts);
-      await progress(total, total);
-      return {
-        result: { rows: total, bytes: data.length },
-        output: {
+        copyOpen = false;
+      };
+      const output = await writeOutput(
+        {
           fileName: `registry-${job.createdAt.toISOString().slice(0, 10)}.csv`,
           contentType: "text/csv; charset=utf-8",
-          data,
         },
-      };
+        Readable.from(rows(), { objectMode: false }),
+      );
+      if (cancelled) return { result: { cancelled: true } };
+      await client.query("COMMIT");
+      await progress(total, total);
+      return { result: { rows: total, bytes: output.byteSize }, output };
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      if (!copyOpen) await client.query("ROLLBACK").catch(() => undefined);
       throw error;
     } finally {
       await client.end();

@@ -6,7 +6,6 @@
 import { parse } from "csv-parse/sync";
 import pg from "pg";
 import copyStreams from "pg-copy-streams";
-import { stringify } from "csv-stringify/sync";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
@@ -110,7 +109,7 @@ defineJob("REGISTRY_IMPORT", {
     }
     return parsed.data;
   },
-  async run({ job, db, storage, databaseUrl, progress, log }) {
+  async run({ job, db, storage, databaseUrl, progress, log, writeOutput }) {
     const params = paramsSchema.parse(job.params);
     const scope = { tenantId: job.tenantId, actorId: job.createdById, requestId: `job:${job.id}` };
     const registrants = params.entity !== "MEMBERSHIP";
@@ -265,31 +264,26 @@ defineJob("REGISTRY_IMPORT", {
           scope.requestId,
         ],
       );
-      const errors = rejected
-        ? (
-            await client.query(
-              `SELECT line, "column", message FROM import_error WHERE job_id = $1 ORDER BY line, "column" LIMIT 1000000`,
-              [job.id],
-            )
-          ).rows
-        : [];
+      // The error report streams from the department's rows (still in this
+      // transaction, where row-level security sees them) into storage.
+      const output = rejected
+        ? await writeOutput(
+            {
+              fileName: `import-errors-${file.fileName.replace(/\.(csv|xlsx)$/i, "")}.csv`,
+              contentType: "text/csv; charset=utf-8",
+            },
+            client.query(
+              copyStreams.to(
+                `COPY (SELECT line, "column", message FROM import_error WHERE job_id = ${pg.escapeLiteral(job.id)}
+                        ORDER BY line, "column") TO STDOUT WITH (FORMAT csv, HEADER true)`,
+              ),
+            ),
+          )
+        : undefined;
       await client.query("COMMIT");
       await progress(total, total, { phase: "done" });
       log.info({ ...result }, "registry import finished");
-      return {
-        result,
-        ...(errors.length
-          ? {
-              output: {
-                fileName: `import-errors-${file.fileName.replace(/\.(csv|xlsx)$/i, "")}.csv`,
-                contentType: "text/csv; charset=utf-8",
-                data: Buffer.from(
-                  stringify(errors, { header: true, columns: ["line", "column", "message"] }),
-                ),
-              },
-            }
-          : {}),
-      };
+      return { result, ...(output ? { output } : {}) };
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;

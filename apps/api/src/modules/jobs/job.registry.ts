@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { Db, Job, JobType } from "@pbms/db";
 import { Role } from "../../auth/roles.ts";
 import { AppError, ErrorCode } from "../../errors.ts";
@@ -13,21 +14,43 @@ export interface JobRun {
   databaseUrl: string;
   /** Where uploaded files are kept. */
   storage: Storage;
+  /**
+   * Streams `body` into storage as the job's file, never holding it whole in
+   * memory; return the result as `output`. If the job then fails or is
+   * cancelled, the worker deletes the file again.
+   */
+  writeOutput(meta: JobOutputMeta, body: Readable): Promise<JobOutputFile>;
   /** Records progress (and optionally a resume checkpoint) in its own committed transaction. */
   progress(done: number, total?: number, checkpoint?: unknown): Promise<void>;
   /** True once a user asked to cancel; handlers check it between chunks and return early. */
   cancelRequested(): Promise<boolean>;
 }
 
-export interface JobOutputFile {
+/** Name and type of a job's file, as the download will present it. */
+export interface JobOutputMeta {
   fileName: string;
   contentType: string;
+}
+
+/** A job's file, written to storage by `JobRun.writeOutput`. */
+export interface JobOutputFile extends JobOutputMeta {
+  storageKey: string;
+  byteSize: number;
+  sha256: string;
+}
+
+/** A small file handed over whole; the worker writes it to storage like any other. */
+export interface JobOutputBytes extends JobOutputMeta {
   data: Buffer;
 }
 
 export interface JobOutcome {
   result: Record<string, unknown>;
-  output?: JobOutputFile;
+  /**
+   * The job's downloadable file. Either way it ends up in storage and the
+   * database keeps only its key; large files are streamed with `writeOutput`.
+   */
+  output?: JobOutputFile | JobOutputBytes;
 }
 
 export interface JobDefinition {

@@ -1,15 +1,29 @@
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
 import pg from "pg";
 import { inTenant, type Prisma, type Db, type Job } from "@pbms/db";
 import type { Logger } from "../../logger.ts";
 import type { Storage } from "../../storage/storage.ts";
-import { JobFailure, jobDefinition, registeredJobTypes, type JobRun } from "./job.registry.ts";
+import {
+  JobFailure,
+  jobDefinition,
+  registeredJobTypes,
+  type JobOutputFile,
+  type JobRun,
+} from "./job.registry.ts";
+
+/**
+ * Largest file a job may write: what an S3 multipart upload of 5 MiB parts
+ * (10,000 at most) holds, so an output upload keeps its memory at the
+ * smallest part size.
+ */
+const JOB_OUTPUT_MAX_BYTES = 10_000 * 5 * 1024 * 1024;
 
 export interface WorkerOptions {
   /** Application-role connection string: LISTEN for wake-ups, and handlers' own connections (COPY). */
   databaseUrl: string;
-  /** Where uploaded files are kept. */
+  /** Where uploaded files are kept and job outputs are written. */
   storage: Storage;
   /** Wake up on NOTIFY instead of only polling. */
   listen?: boolean;
@@ -110,12 +124,22 @@ export class JobWorker {
     const heartbeat = setInterval(() => {
       update({ heartbeatAt: new Date() }).catch((err) => log.warn({ err }, "heartbeat failed"));
     }, this.options.heartbeatMs ?? 5000);
+    const { storage } = this.options;
+    // Files this attempt wrote; all but the one recorded as the output are deleted at the end.
+    const written: string[] = [];
+    let kept: string | undefined;
+    const writeOutput: JobRun["writeOutput"] = async (meta, body) => {
+      const stored = await storage.put(job.tenantId, body, JOB_OUTPUT_MAX_BYTES);
+      written.push(stored.key);
+      return { ...meta, storageKey: stored.key, byteSize: stored.byteSize, sha256: stored.sha256 };
+    };
     const run: JobRun = {
       job,
       db: this.db,
       log,
       databaseUrl: this.options.databaseUrl,
-      storage: this.options.storage,
+      storage,
+      writeOutput,
       progress: async (done, total, checkpoint) => {
         await update({
           progressDone: done,
@@ -134,7 +158,16 @@ export class JobWorker {
     const started = Date.now();
     try {
       const outcome = await jobDefinition(job.type).run(run);
-      await inTenant(this.db, scope, async (t) => {
+      let output: JobOutputFile | undefined;
+      if (outcome.output && "data" in outcome.output) {
+        const { fileName, contentType, data } = outcome.output;
+        output = await writeOutput({ fileName, contentType }, Readable.from([data], { objectMode: false }));
+      } else if (outcome.output) {
+        output = outcome.output;
+        if (!written.includes(output.storageKey))
+          throw new Error("a job's output must be written with writeOutput");
+      }
+      const recorded = await inTenant(this.db, scope, async (t) => {
         const current = await t.job.findUniqueOrThrow({
           where: { id: job.id },
           select: { cancelRequested: true },
@@ -144,17 +177,18 @@ export class JobWorker {
             where: { id: job.id },
             data: { state: "CANCELLED", finishedAt: new Date(), lockedBy: null },
           });
-          return;
+          return false;
         }
-        if (outcome.output) {
+        if (output) {
           await t.jobOutput.create({
             data: {
               jobId: job.id,
               tenantId: job.tenantId,
-              fileName: outcome.output.fileName,
-              contentType: outcome.output.contentType,
-              byteSize: outcome.output.data.length,
-              data: new Uint8Array(outcome.output.data),
+              fileName: output.fileName,
+              contentType: output.contentType,
+              byteSize: output.byteSize,
+              storageKey: output.storageKey,
+              sha256: output.sha256,
             },
           });
         }
@@ -167,7 +201,9 @@ export class JobWorker {
             lockedBy: null,
           },
         });
+        return true;
       });
+      if (recorded) kept = output?.storageKey;
       log.info({ ms: Date.now() - started }, "job finished");
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -185,6 +221,8 @@ export class JobWorker {
       );
     } finally {
       clearInterval(heartbeat);
+      for (const key of written.filter((k) => k !== kept))
+        await storage.remove(key).catch((err) => log.warn({ err, key }, "could not delete an unused output"));
     }
   }
 }

@@ -1,6 +1,8 @@
 // AUDIT_EXPORT: writes the department's audit log (optionally filtered) to CSV.
 // Reads in key-ordered chunks (occurred_at, id) below a bound fixed when the
-// job starts, so events added meanwhile neither shift nor duplicate rows.
+// job starts, so events added meanwhile neither shift nor duplicate rows; each
+// chunk goes on to the file storage as it is read.
+import { Readable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 import { inTenant, type AuditEvent, type Prisma } from "@pbms/db";
 import { z } from "zod";
@@ -57,7 +59,7 @@ defineJob("AUDIT_EXPORT", {
       );
     return JSON.parse(JSON.stringify(parsed.data)) as Record<string, unknown>;
   },
-  async run({ job, db, progress, cancelRequested }) {
+  async run({ job, db, progress, cancelRequested, writeOutput }) {
     const params = paramsSchema.parse(job.params);
     const scope = { tenantId: job.tenantId, actorId: job.createdById, requestId: `job:${job.id}` };
     const upper =
@@ -65,41 +67,48 @@ defineJob("AUDIT_EXPORT", {
     const base: Prisma.AuditEventWhereInput = auditWhere({ ...params, occurredAt_lte: upper });
     const total = await inTenant(db, scope, (t) => t.auditEvent.count({ where: base }));
     await progress(0, total);
-    const parts: Buffer[] = [Buffer.from(stringify([COLUMNS]))];
-    let last: { occurredAt: Date; id: string } | undefined;
     let done = 0;
-    for (;;) {
-      const after: Prisma.AuditEventWhereInput = last
-        ? {
-            OR: [
-              { occurredAt: { lt: last.occurredAt } },
-              { occurredAt: last.occurredAt, id: { lt: last.id } },
-            ],
-          }
-        : {};
-      const rows = await inTenant(db, scope, (t) =>
-        t.auditEvent.findMany({
-          where: { AND: [base, after] },
-          orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
-          take: CHUNK,
-        }),
-      );
-      if (rows.length === 0) break;
-      parts.push(Buffer.from(stringify(rows.map(toRow))));
-      done += rows.length;
-      const tail = rows[rows.length - 1]!;
-      last = { occurredAt: tail.occurredAt, id: tail.id };
-      await progress(done, total, { occurredAt: last.occurredAt.toISOString(), id: last.id });
-      if (await cancelRequested()) return { result: { rows: done, cancelled: true } };
-    }
-    const data = Buffer.concat(parts);
-    return {
-      result: { rows: done, bytes: data.length },
-      output: {
+    let cancelled = false;
+    // The CSV a chunk at a time, as the storage reads it; a cancellation ends it early.
+    const csv = async function* () {
+      yield Buffer.from(stringify([COLUMNS]));
+      let last: { occurredAt: Date; id: string } | undefined;
+      for (;;) {
+        const after: Prisma.AuditEventWhereInput = last
+          ? {
+              OR: [
+                { occurredAt: { lt: last.occurredAt } },
+                { occurredAt: last.occurredAt, id: { lt: last.id } },
+              ],
+            }
+          : {};
+        const rows = await inTenant(db, scope, (t) =>
+          t.auditEvent.findMany({
+            where: { AND: [base, after] },
+            orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+            take: CHUNK,
+          }),
+        );
+        if (rows.length === 0) return;
+        yield Buffer.from(stringify(rows.map(toRow)));
+        done += rows.length;
+        const tail = rows[rows.length - 1]!;
+        last = { occurredAt: tail.occurredAt, id: tail.id };
+        await progress(done, total, { occurredAt: last.occurredAt.toISOString(), id: last.id });
+        if (await cancelRequested()) {
+          cancelled = true;
+          return;
+        }
+      }
+    };
+    const output = await writeOutput(
+      {
         fileName: `audit-log-${job.createdAt.toISOString().slice(0, 10)}.csv`,
         contentType: "text/csv; charset=utf-8",
-        data,
       },
-    };
+      Readable.from(csv(), { objectMode: false }),
+    );
+    if (cancelled) return { result: { rows: done, cancelled: true } };
+    return { result: { rows: done, bytes: output.byteSize }, output };
   },
 });
