@@ -2,11 +2,14 @@
 // (its own API, database and identity provider) serves
 // /registry/sync/search; the first instance pulls from it. Between the two
 // sits a recording proxy that checks every search request and response
-// against the G2P Connect specification independently of the job's own checks.
+// against the G2P Connect specification independently of the job's own checks,
+// and passes the registry's signed responses on byte for byte (or, when a test
+// asks, changes or unsigns them on the way).
 import "reflect-metadata";
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@pbms/db";
 import { validateRegistrySearchRequest, validateRegistrySearchResponse } from "@pbms/g2p-connect";
@@ -47,6 +50,10 @@ interface Exchange {
 }
 const exchanges: Exchange[] = [];
 let corrupt = false;
+/** Changes the response to one page on its way (after the registry signed it). */
+let tamper: ((answer: Record<string, unknown>, page: number) => void) | undefined;
+/** Drops the registry's Signature header. */
+let unsigned = false;
 let proxy: Server;
 let proxyUrl: string;
 
@@ -64,7 +71,8 @@ async function startProxy() {
           headers: { "content-type": "application/json", authorization: req.headers.authorization ?? "" },
           body: text,
         });
-        const answer = (await upstream.json()) as Record<string, unknown>;
+        const raw = await upstream.text();
+        const answer = JSON.parse(raw) as Record<string, unknown>;
         const response = validateRegistrySearchResponse(answer, checked.dialect);
         exchanges.push({
           requestErrors: checked.errors,
@@ -72,9 +80,22 @@ async function startProxy() {
           status: upstream.status,
           request: body,
         });
-        if (corrupt) delete answer.header;
-        res.writeHead(upstream.status, { "content-type": "application/json" });
-        res.end(JSON.stringify(answer));
+        let out = raw;
+        if (corrupt) {
+          delete answer.header;
+          out = JSON.stringify(answer);
+        }
+        if (tamper) {
+          tamper(answer, body.message.search_request[0]!.search_criteria.pagination.page_number);
+          if (JSON.stringify(answer) !== JSON.stringify(JSON.parse(raw))) out = JSON.stringify(answer);
+        }
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        for (const name of ["signature", "digest"]) {
+          const value = upstream.headers.get(name);
+          if (value && !unsigned) headers[name] = value;
+        }
+        res.writeHead(upstream.status, headers);
+        res.end(out);
       })().catch((err: unknown) => {
         res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ errors: [{ code: "err.service.unavailable", message: String(err) }] }));
@@ -152,7 +173,7 @@ async function gql<T>(query: string, variables: Record<string, unknown>, token: 
 }
 
 const FIELDS = `id name baseUrl tokenUrl clientId hasClientSecret searchCriteria fieldMapping pageSize scheduleMinutes
-  enabled lastSyncAt lastSyncStatus lastSyncJobId nextSyncAt createdAt updatedAt`;
+  enabled signatureJwksUrl signatureKeys verifiesSignatures lastSyncAt lastSyncStatus lastSyncJobId nextSyncAt createdAt updatedAt`;
 
 const CREATE = `mutation ($name: String, $baseUrl: String, $tokenUrl: String, $clientId: String, $clientSecret: String,
   $searchCriteria: JSON, $fieldMapping: JSON, $pageSize: Int, $scheduleMinutes: Int) {
@@ -160,8 +181,10 @@ const CREATE = `mutation ($name: String, $baseUrl: String, $tokenUrl: String, $c
     searchCriteria: $searchCriteria, fieldMapping: $fieldMapping, pageSize: $pageSize, scheduleMinutes: $scheduleMinutes) { ${FIELDS} }
 }`;
 
-const UPDATE = `mutation ($id: ID!, $clientSecret: String, $scheduleMinutes: Int, $enabled: Boolean, $name: String) {
-  updateDataSource(id: $id, clientSecret: $clientSecret, scheduleMinutes: $scheduleMinutes, enabled: $enabled, name: $name) { ${FIELDS} }
+const UPDATE = `mutation ($id: ID!, $clientSecret: String, $scheduleMinutes: Int, $enabled: Boolean, $name: String,
+  $signatureJwksUrl: String, $signatureKeys: JSON) {
+  updateDataSource(id: $id, clientSecret: $clientSecret, scheduleMinutes: $scheduleMinutes, enabled: $enabled, name: $name,
+    signatureJwksUrl: $signatureJwksUrl, signatureKeys: $signatureKeys) { ${FIELDS} }
 }`;
 
 const SYNC = "mutation ($id: ID!) { syncDataSource(input: { id: $id }) { id type state params } }";
@@ -383,6 +406,9 @@ describe("data sources", () => {
       lastSyncAt: null,
       lastSyncStatus: null,
       fieldMapping: {},
+      signatureJwksUrl: null,
+      signatureKeys: null,
+      verifiesSignatures: false,
     });
     const [row] = await local.sql<{ client_secret_enc: string }>(
       "SELECT client_secret_enc FROM data_source WHERE id = $1",
@@ -420,6 +446,7 @@ describe("data sources", () => {
     expect(done.error).toBeNull();
     expect(done.state).toBe("SUCCEEDED");
     expect(done.result).toMatchObject({
+      signaturesVerified: false,
       pages: 3,
       received: 5,
       new: 5,
@@ -599,6 +626,148 @@ describe("data sources", () => {
     const fixed = await gql(UPDATE, { id: sourceId, clientSecret: SECRET }, admin);
     expect(fixed.errors).toBeUndefined();
     expect((await sync()).state).toBe("SUCCEEDED");
+  });
+
+  // -------------------------------------------------------------------------
+  // Response signatures
+  // -------------------------------------------------------------------------
+
+  const remoteJwks = () => `${remote.url}/registry/.well-known/jwks.json`;
+
+  /** Remote record ids written (cached) by one job. */
+  async function writtenBy(jobId: string) {
+    const rows = await local.sql<{ external_id: string }>(
+      "SELECT external_id FROM data_source_record WHERE data_source_id = $1 AND seen_job_id = $2 ORDER BY external_id",
+      [sourceId, jobId],
+    );
+    return rows.map((r) => r.external_id);
+  }
+
+  async function setSignature(vars: { signatureJwksUrl?: string | null; signatureKeys?: unknown }) {
+    const res = await gql<{ updateDataSource: Record<string, unknown> }>(
+      UPDATE,
+      { id: sourceId, ...vars },
+      admin,
+    );
+    expect(res.errors).toBeUndefined();
+    return res.data!.updateDataSource;
+  }
+
+  it("refuses private keys, keys that are not Ed25519, and both kinds of keys at once", async () => {
+    const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+    const priv = await exportJWK(privateKey);
+    const refused = await gql(UPDATE, { id: sourceId, signatureKeys: { keys: [priv] } }, admin);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "signatureKeys" });
+    expect(refused.errors?.[0]?.message).toMatch(/keys\[0\] is a private key/);
+    const rsa = await gql(UPDATE, { id: sourceId, signatureKeys: { kty: "RSA", n: "x", e: "AQAB" } }, admin);
+    expect(rsa.errors?.[0]?.message).toMatch(/not an Ed25519 key/);
+    const both = await gql(
+      UPDATE,
+      {
+        id: sourceId,
+        signatureJwksUrl: remoteJwks(),
+        signatureKeys: { kty: "OKP", crv: "Ed25519", x: priv.x },
+      },
+      admin,
+    );
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "signatureKeys" });
+    const [row] = await local.sql<{ signature_jwks_url: string | null; signature_keys: unknown }>(
+      "SELECT signature_jwks_url, signature_keys FROM data_source WHERE id = $1",
+      [sourceId],
+    );
+    expect(row).toEqual({ signature_jwks_url: null, signature_keys: null });
+  });
+
+  it("verifies every response page against the registry's published keys", async () => {
+    const updated = await setSignature({ signatureJwksUrl: remoteJwks() });
+    expect(updated).toMatchObject({
+      signatureJwksUrl: remoteJwks(),
+      signatureKeys: null,
+      verifiesSignatures: true,
+    });
+    const from = exchanges.length;
+    const done = await sync();
+    expect(done.error).toBeNull();
+    expect(done.state).toBe("SUCCEEDED");
+    expect(done.result).toMatchObject({ signaturesVerified: true, pages: 2, received: 4, unchanged: 4 });
+    expect(exchanges.length - from).toBe(2);
+  });
+
+  it("fails the sync and writes nothing of a page whose record was changed on the way", async () => {
+    const john = `urn:uuid:${people.john}`;
+    const before = (await localPeople()).find((p) => p.external_id === `${SOURCE}:${john}`)!;
+    tamper = (answer, page) => {
+      if (page !== 2) return;
+      const item = (
+        answer.message as { search_response: { data: { reg_records: Record<string, unknown>[] } }[] }
+      ).search_response[0]!;
+      const record = item.data.reg_records.find((r) => r["@id"] === john)!;
+      (record.name as Record<string, unknown>).given_name = "Johnny";
+    };
+    let done: JobView;
+    try {
+      done = await sync();
+    } finally {
+      tamper = undefined;
+    }
+    expect(done.state).toBe("FAILED");
+    expect(done.error).toMatch(/response to page 2 failed signature verification: signature does not verify/);
+    // Page 1 was written by this job; nothing of page 2 was.
+    expect(await writtenBy(done.id)).toEqual([`urn:uuid:${people.amina}`, `urn:uuid:${people.fatou}`].sort());
+    const cached = await records({});
+    expect(JSON.stringify(cached)).not.toContain("Johnny");
+    const after = (await localPeople()).find((p) => p.external_id === `${SOURCE}:${john}`)!;
+    expect(after).toEqual(before);
+    expect(await local.sql("SELECT 1 FROM registrant WHERE given_name = 'Johnny'")).toHaveLength(0);
+  });
+
+  it("fails the sync when a response is not signed", async () => {
+    unsigned = true;
+    let done: JobView;
+    try {
+      done = await sync();
+    } finally {
+      unsigned = false;
+    }
+    expect(done.state).toBe("FAILED");
+    expect(done.error).toMatch(/response to page 1 failed signature verification: .*no Signature header/);
+    expect(await writtenBy(done.id)).toEqual([]);
+  });
+
+  it("fails the sync when the responses are signed with a key that is not allowed", async () => {
+    // Another registry's keys (this instance's own): the registry's key id is unknown there.
+    await setSignature({ signatureJwksUrl: `${local.url}/registry/.well-known/jwks.json` });
+    const other = await sync();
+    expect(other.state).toBe("FAILED");
+    expect(other.error).toMatch(
+      /response to page 1 failed signature verification: .*not among the allowed keys/,
+    );
+    expect(await writtenBy(other.id)).toEqual([]);
+
+    // A pinned key with the registry's key id but not its key.
+    const { keys } = (await (await fetch(remoteJwks())).json()) as { keys: { kid: string; x: string }[] };
+    const { publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+    const wrong = { ...(await exportJWK(publicKey)), kid: keys[0]!.kid };
+    const pinned = await setSignature({ signatureJwksUrl: null, signatureKeys: { keys: [wrong] } });
+    expect(pinned).toMatchObject({ signatureJwksUrl: null, verifiesSignatures: true });
+    const done = await sync();
+    expect(done.state).toBe("FAILED");
+    expect(done.error).toMatch(/response to page 1 failed signature verification: signature does not verify/);
+    expect(await writtenBy(done.id)).toEqual([]);
+  });
+
+  it("verifies with the registry's keys pinned", async () => {
+    const jwks = (await (await fetch(remoteJwks())).json()) as { keys: Record<string, unknown>[] };
+    const pinned = await setSignature({ signatureKeys: jwks });
+    expect(pinned).toMatchObject({
+      signatureJwksUrl: null,
+      signatureKeys: { keys: [{ kty: "OKP", crv: "Ed25519", x: jwks.keys[0]!.x, kid: jwks.keys[0]!.kid }] },
+      verifiesSignatures: true,
+    });
+    const done = await sync();
+    expect(done.error).toBeNull();
+    expect(done.result).toMatchObject({ signaturesVerified: true, pages: 2, unchanged: 4 });
+    expect((await writtenBy(done.id)).length).toBe(4);
   });
 
   it("queues scheduled syncs when they are due", async () => {

@@ -283,6 +283,7 @@ export const en = {
       },
       identifiers: "Identifiers",
       phones: "Phones",
+      accounts: "Accounts",
       merges: "Merges",
       mergeLine: "%{merged} merged into %{survivor} by %{by} on %{at}",
       revertedAt: "reverted on %{at}",
@@ -330,6 +331,17 @@ export const en = {
       secretNone: "No client secret stored",
       previous: "Before the last change",
       current: "Now",
+      signatures: {
+        jwksUrl: "Verified with the registry's published keys",
+        pinned: "Verified with pinned keys",
+        none: "Not verified",
+        noneHelp:
+          "Responses are accepted without checking their signature: set the registry's keys URL or pinned keys",
+        jwksUrlHelp:
+          "Where the registry publishes its signing keys (JWKS); for another PBMS: <Registry URL>/registry/.well-known/jwks.json. Leave empty to use pinned keys or none",
+        keysHelp:
+          'Instead of a URL: the registry\'s public Ed25519 keys as a JWKS ({"keys": [...]}) or one JWK, never a private key',
+      },
       tab: {
         details: "Details",
         records: "Records",
@@ -342,6 +354,7 @@ export const en = {
       },
       validation: {
         json: "Give a JSON object",
+        oneKeySource: "Give either the keys URL or pinned keys, not both",
       },
     },
     reference: {
@@ -587,6 +600,9 @@ export const en = {
         pageSize: "Page size",
         scheduleMinutes: "Sync every (minutes)",
         enabled: "Enabled",
+        signatureJwksUrl: "Signing keys URL (JWKS)",
+        signatureKeys: "Pinned signing keys (JSON)",
+        verifiesSignatures: "Response signatures",
         lastSyncStatus: "Last sync",
         lastSyncAt: "Last sync ended",
         nextSyncAt: "Next sync",

@@ -281,6 +281,7 @@ export const fr: AppMessages = {
       },
       identifiers: "Identifiants",
       phones: "Téléphones",
+      accounts: "Comptes",
       merges: "Fusions",
       mergeLine: "%{merged} fusionné dans %{survivor} par %{by} le %{at}",
       revertedAt: "annulée le %{at}",
@@ -328,6 +329,17 @@ export const fr: AppMessages = {
       secretNone: "Aucun secret client enregistré",
       previous: "Avant la dernière modification",
       current: "Maintenant",
+      signatures: {
+        jwksUrl: "Vérifiées avec les clés publiées par le registre",
+        pinned: "Vérifiées avec des clés épinglées",
+        none: "Non vérifiées",
+        noneHelp:
+          "Les réponses sont acceptées sans contrôle de leur signature : indiquez l'URL des clés du registre ou des clés épinglées",
+        jwksUrlHelp:
+          "Où le registre publie ses clés de signature (JWKS) ; pour un autre PBMS : <URL du registre>/registry/.well-known/jwks.json. Laissez vide pour utiliser des clés épinglées ou aucune",
+        keysHelp:
+          'À la place d\'une URL : les clés publiques Ed25519 du registre en JWKS ({"keys": [...]}) ou une JWK, jamais une clé privée',
+      },
       tab: {
         details: "Détails",
         records: "Enregistrements",
@@ -340,6 +352,7 @@ export const fr: AppMessages = {
       },
       validation: {
         json: "Donnez un objet JSON",
+        oneKeySource: "Donnez soit l'URL des clés, soit des clés épinglées, pas les deux",
       },
     },
     reference: {
@@ -585,6 +598,9 @@ export const fr: AppMessages = {
         pageSize: "Taille de page",
         scheduleMinutes: "Synchroniser toutes les (minutes)",
         enabled: "Active",
+        signatureJwksUrl: "URL des clés de signature (JWKS)",
+        signatureKeys: "Clés de signature épinglées (JSON)",
+        verifiesSignatures: "Signatures des réponses",
         lastSyncStatus: "Dernière synchronisation",
         lastSyncAt: "Fin de la dernière synchronisation",
         nextSyncAt: "Prochaine synchronisation",

@@ -11,13 +11,25 @@ import {
   useTranslate,
 } from "react-admin";
 import type { DataSource } from "@pbms/graphql-types";
-import { jsonText, parseJsonText } from "./dataSourceForm";
+import { hasValue, jsonText, parseJsonText } from "./dataSourceForm";
 
 /** Refuses text that is not a JSON object (parseJsonText leaves such text as a string). */
 const validateJsonObject = (value: unknown) =>
   typeof value === "string" ? "app.dataSource.validation.json" : undefined;
 
-const JsonInput = ({ source, isRequired }: { source: string; isRequired?: boolean }) => (
+type Validator = (value: unknown, values: Record<string, unknown>) => string | undefined;
+
+const JsonInput = ({
+  source,
+  isRequired,
+  helperText,
+  validate = [],
+}: {
+  source: string;
+  isRequired?: boolean;
+  helperText?: string;
+  validate?: Validator[];
+}) => (
   <TextInput
     source={source}
     multiline
@@ -25,10 +37,15 @@ const JsonInput = ({ source, isRequired }: { source: string; isRequired?: boolea
     fullWidth
     format={jsonText}
     parse={parseJsonText}
-    validate={isRequired ? [required(), validateJsonObject] : validateJsonObject}
+    helperText={helperText}
+    validate={[...(isRequired ? [required()] : []), validateJsonObject, ...validate]}
     sx={{ "& textarea": { fontFamily: "monospace" } }}
   />
 );
+
+/** Signatures are verified with the registry's keys URL or with pinned keys, not both. */
+const validateOneKeySource: Validator = (value, values) =>
+  hasValue(value) && hasValue(values.signatureJwksUrl) ? "app.dataSource.validation.oneKeySource" : undefined;
 
 /** The write-only client secret: empty keeps the stored one. */
 const SecretInput = () => {
@@ -66,5 +83,11 @@ export const DataSourceForm = () => (
     />
     <NumberInput source="scheduleMinutes" min={1} step={1} validate={minValue(1)} />
     <BooleanInput source="enabled" defaultValue />
+    <TextInput source="signatureJwksUrl" fullWidth helperText="app.dataSource.signatures.jwksUrlHelp" />
+    <JsonInput
+      source="signatureKeys"
+      helperText="app.dataSource.signatures.keysHelp"
+      validate={[validateOneKeySource]}
+    />
   </SimpleForm>
 );

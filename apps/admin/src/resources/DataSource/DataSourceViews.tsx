@@ -1,6 +1,6 @@
 import SyncIcon from "@mui/icons-material/Sync";
 import { useApolloClient } from "@apollo/client";
-import { Box, Chip, Typography } from "@mui/material";
+import { Box, Chip, Tooltip, Typography } from "@mui/material";
 import type { DataSource, DataSourceRecord, DataSourceRecordStatus } from "@pbms/graphql-types";
 import { useState } from "react";
 import {
@@ -104,12 +104,35 @@ const SecretField = (_props: { label?: string }) => {
   );
 };
 
+/** Whether syncs verify the registry's response signatures, and with which keys; a warning when not. */
+const SignaturesField = (_props: { label?: string; source?: string; sortable?: boolean }) => {
+  const source = useRecordContext<DataSource>();
+  const translate = useTranslate();
+  if (!source) return null;
+  if (!source.verifiesSignatures)
+    return (
+      <Tooltip title={translate("app.dataSource.signatures.noneHelp")}>
+        <Chip size="small" color="warning" label={translate("app.dataSource.signatures.none")} />
+      </Tooltip>
+    );
+  return (
+    <Chip
+      size="small"
+      color="success"
+      label={translate(
+        source.signatureJwksUrl ? "app.dataSource.signatures.jwksUrl" : "app.dataSource.signatures.pinned",
+      )}
+    />
+  );
+};
+
 export const DataSourceList = () => (
   <List exporter={false} sort={{ field: "name", order: "ASC" }}>
     <Datagrid rowClick="show" bulkActionButtons={false}>
       <TextField source="name" />
       <TextField source="baseUrl" sortable={false} />
       <BooleanField source="enabled" sortable={false} />
+      <SignaturesField source="verifiesSignatures" sortable={false} />
       <LastSyncField source="lastSyncStatus" sortable={false} />
       <DateField source="lastSyncAt" showTime sortable={false} />
       <DateField source="nextSyncAt" showTime sortable={false} />
@@ -193,6 +216,9 @@ export const DataSourceShow = () => {
           <NumberField source="pageSize" />
           <NumberField source="scheduleMinutes" emptyText="—" />
           <BooleanField source="enabled" />
+          <SignaturesField label="resources.DataSource.fields.verifiesSignatures" />
+          <TextField source="signatureJwksUrl" emptyText="—" />
+          <JsonField source="signatureKeys" />
           <LastSyncField label="resources.DataSource.fields.lastSyncStatus" />
           <DateField source="lastSyncAt" showTime emptyText="—" />
           <DateField source="nextSyncAt" showTime emptyText="—" />

@@ -19,8 +19,18 @@ export function parseJsonText(text: string): unknown {
   }
 }
 
-/** The record sent by the data source form: the write-only secret only when one was typed. */
+/** Whether a form value is set (not empty text, null or undefined). */
+export function hasValue(value: unknown): boolean {
+  return value !== undefined && value !== null && !(typeof value === "string" && value.trim() === "");
+}
+
+/**
+ * The record sent by the data source form: the write-only secret only when one
+ * was typed; an emptied signature setting as null, so that it is removed.
+ */
 export function dataSourcePayload(data: Record<string, unknown>): Record<string, unknown> {
   const { clientSecret, ...rest } = data;
+  for (const key of ["signatureJwksUrl", "signatureKeys"])
+    if (key in rest && !hasValue(rest[key])) rest[key] = null;
   return typeof clientSecret === "string" && clientSecret.trim() !== "" ? { ...rest, clientSecret } : rest;
 }

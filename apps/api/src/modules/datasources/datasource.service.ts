@@ -21,18 +21,27 @@ import type {
 import { searchRequest, searchRequestProblems } from "./g2p-client.ts";
 import { parseFieldMapping } from "./mapping.ts";
 import { encryptSecret, SecretKeyError } from "./secret.ts";
+import { parseSigningKeys, verifiesSignatures } from "./signature.ts";
 
 /** A data_source row (the model type is not re-exported by @pbms/db). */
 export type DataSourceRow = Prisma.DataSourceGetPayload<true>;
 
-/** The API view of a row: no secret, whether one is stored, and when the next scheduled sync is due. */
+/**
+ * The API view of a row: no secret, whether one is stored, whether responses
+ * are verified, and when the next scheduled sync is due.
+ */
 export function toDataSource(row: DataSourceRow): DataSource {
   const { clientSecretEnc, ...rest } = row;
   const nextSyncAt =
     row.enabled && row.scheduleMinutes
       ? new Date(Math.max(Date.now(), (row.lastSyncAt?.getTime() ?? 0) + row.scheduleMinutes * 60_000))
       : null;
-  return { ...rest, hasClientSecret: !!clientSecretEnc, nextSyncAt };
+  return {
+    ...rest,
+    hasClientSecret: !!clientSecretEnc,
+    verifiesSignatures: verifiesSignatures(row),
+    nextSyncAt,
+  };
 }
 
 /** What audit events keep of a data source (never the secret, not even encrypted). */
@@ -90,6 +99,14 @@ function checkMapping(mapping: unknown): Prisma.InputJsonObject {
   return mapping as Prisma.InputJsonObject;
 }
 
+function checkSigningKeys(keys: unknown): Prisma.InputJsonObject {
+  try {
+    return parseSigningKeys(keys) as unknown as Prisma.InputJsonObject;
+  } catch (error) {
+    throw badInput("signatureKeys", `signatureKeys is invalid: ${(error as Error).message}`);
+  }
+}
+
 function encrypt(secret: string, tenantId: string, id: string): string {
   try {
     return encryptSecret(secret, tenantId, id);
@@ -132,6 +149,19 @@ function prepare(
   if (given("scheduleMinutes")) data.scheduleMinutes = args.scheduleMinutes ?? null;
   if (given("enabled")) data.enabled = args.enabled!;
   if (given("fieldMapping")) data.fieldMapping = checkMapping(args.fieldMapping);
+  if (given("signatureJwksUrl")) {
+    const url = args.signatureJwksUrl?.trim();
+    data.signatureJwksUrl = url ? checkUrl("signatureJwksUrl", url, "token") : null;
+  }
+  if (given("signatureKeys"))
+    data.signatureKeys = args.signatureKeys == null ? Prisma.DbNull : checkSigningKeys(args.signatureKeys);
+  const jwksUrl = given("signatureJwksUrl") ? data.signatureJwksUrl : current?.signatureJwksUrl;
+  const pinned = given("signatureKeys") ? args.signatureKeys : current?.signatureKeys;
+  if (jwksUrl && pinned != null)
+    throw badInput(
+      given("signatureKeys") ? "signatureKeys" : "signatureJwksUrl",
+      "Give either signatureJwksUrl or signatureKeys, not both (set the other to null)",
+    );
   if (given("searchCriteria") || given("pageSize"))
     data.searchCriteria = checkCriteria(
       args.searchCriteria ?? current?.searchCriteria,

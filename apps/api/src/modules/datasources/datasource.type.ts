@@ -60,6 +60,23 @@ export class DataSource {
   scheduleMinutes!: number | null;
   @Field(() => Boolean, { description: "Disabled sources are neither synced on schedule nor on request" })
   enabled!: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "URL of the registry's public signing keys (JWKS), e.g. {baseUrl}/registry/.well-known/jwks.json for another PBMS; when set, every response page must carry a valid Signature from one of them",
+  })
+  signatureJwksUrl!: string | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      'Pinned public Ed25519 keys ({"keys": [JWK…]}) every response page must carry a valid Signature from; exclusive with signatureJwksUrl',
+  })
+  signatureKeys!: unknown;
+  @Field(() => Boolean, {
+    description:
+      "Syncs verify the Signature of every response page (signatureJwksUrl or signatureKeys is set); false: responses are accepted without verification",
+  })
+  verifiesSignatures!: boolean;
   @Field(() => Date, { nullable: true, description: "When the last sync ended (successfully or not)" })
   lastSyncAt!: Date | null;
   @Field(() => JobState, {
@@ -232,6 +249,20 @@ export class DataSourceArgs {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "URL of the registry's public signing keys (JWKS; http(s), https in production) to verify every response with; null or empty: none",
+  })
+  @IsOptional()
+  @Length(0, 500)
+  signatureJwksUrl?: string | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      "Pinned public Ed25519 keys to verify every response with: a JWKS or one JWK, without private parts; null: none. Exclusive with signatureJwksUrl",
+  })
+  signatureKeys?: Record<string, unknown> | null;
 }
 
 @InputType({ description: "Starts a sync of a data source" })

@@ -2,11 +2,14 @@
 // token, and one page of `POST {baseUrl}/registry/sync/search`. Every request
 // is checked against the specification before it is sent, and every response
 // after it is received (@pbms/g2p-connect validators); anything else fails
-// with a message that says what and where.
+// with a message that says what and where. When the source verifies
+// signatures, each response's `Signature` header is checked over the exact
+// bytes received before anything in it is read.
 import { randomUUID } from "node:crypto";
 import {
   describeErrors,
   messageTimestamp,
+  SignatureError,
   requestHeader,
   validateHttpError,
   validateRegistrySearchRequest,
@@ -54,11 +57,15 @@ async function call(fetchImpl: FetchLike, what: string, url: string, init: Reque
 }
 
 async function readBody(res: Response, what: string): Promise<string> {
+  return (await readBytes(res, what)).toString("utf8");
+}
+
+async function readBytes(res: Response, what: string): Promise<Buffer> {
   const length = Number(res.headers.get("content-length") ?? 0);
   if (length > MAX_BODY_BYTES)
     throw new RemoteError(`${what}: the response is larger than ${MAX_BODY_BYTES} bytes`, false, res.status);
   const reader = res.body?.getReader();
-  if (!reader) return "";
+  if (!reader) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -75,7 +82,7 @@ async function readBody(res: Response, what: string): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 const retryableStatus = (status: number) => status === 429 || status >= 500;
@@ -134,6 +141,34 @@ export async function fetchToken(
   return { value: body.access_token, refreshAt: Date.now() + Math.max(seconds - 30, seconds / 2) * 1000 };
 }
 
+/** Reads a JSON Web Key Set (no credentials sent, no redirects followed). */
+export async function fetchJwks(url: string, fetchImpl: FetchLike = fetch): Promise<unknown> {
+  const what = "the registry's signing keys";
+  const res = await call(fetchImpl, what, url, {
+    method: "GET",
+    headers: { accept: "application/jwk-set+json, application/json" },
+  });
+  const text = await readBody(res, what);
+  if (!res.ok)
+    throw new RemoteError(
+      `${what} at ${url} could not be read (HTTP ${res.status})`,
+      retryableStatus(res.status),
+      res.status,
+    );
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RemoteError(`${what} at ${url} are not JSON`, false, res.status);
+  }
+}
+
+/**
+ * Checks a response's `Signature` header over the exact body bytes; throws
+ * SignatureError when they do not verify with an allowed key (or RemoteError
+ * when the keys cannot be read).
+ */
+export type ResponseVerifier = (body: Uint8Array, signature: string | null) => Promise<unknown>;
+
 /** The search request for one page (1-based) of the configured criteria. */
 export function searchRequest(
   criteria: Record<string, unknown>,
@@ -177,13 +212,18 @@ export interface SearchPage {
   pageSize: number;
 }
 
-/** Sends one search request and returns its records; throws RemoteError (status 401: get a new token). */
+/**
+ * Sends one search request and returns its records; throws RemoteError
+ * (status 401: get a new token). With `verify`, a response that is not an
+ * HTTP error must carry a valid signature, else nothing of it is returned.
+ */
 export async function searchPage(
   baseUrl: string,
   token: string,
   request: RegistrySearchRequestEnvelope,
-  fetchImpl: FetchLike = fetch,
+  options: { fetchImpl?: FetchLike; verify?: ResponseVerifier } = {},
 ): Promise<SearchPage> {
+  const fetchImpl = options.fetchImpl ?? fetch;
   const { problems, dialect } = searchRequestProblems(request);
   if (problems) throw new RemoteError(`the search request is not valid G2P Connect: ${problems}`, false);
   const url = `${baseUrl}/registry/sync/search`;
@@ -196,7 +236,21 @@ export async function searchPage(
     },
     body: JSON.stringify(request),
   });
-  const text = await readBody(res, "the registry");
+  const bytes = await readBytes(res, "the registry");
+  if (options.verify && (res.status === 200 || res.status === 400)) {
+    const page = request.message.search_request[0]!.search_criteria.pagination?.page_number ?? 1;
+    try {
+      await options.verify(bytes, res.headers.get("signature"));
+    } catch (error) {
+      if (!(error instanceof SignatureError)) throw error;
+      throw new RemoteError(
+        `the registry's response to page ${page} failed signature verification: ${error.message}`,
+        false,
+        res.status,
+      );
+    }
+  }
+  const text = bytes.toString("utf8");
   let body: unknown;
   try {
     body = JSON.parse(text);

@@ -1,8 +1,9 @@
 // DATA_SOURCE_SYNC: pulls a data source's records from its remote G2P Connect
 // registry. Gets a token (client credentials), pages through
 // `POST {baseUrl}/registry/sync/search` with the configured criteria (every
-// request and response checked against the specification), and per page, in
-// one transaction: caches the records (NEW/CHANGED/UNCHANGED by hash) and
+// request and response checked against the specification, and each
+// response's signature when the source names the registry's keys), and per
+// page, in one transaction: caches the records (NEW/CHANGED/UNCHANGED by hash) and
 // creates or updates the persons they describe (external id
 // "<source name>:<remote id>"), with their identifiers. After the last page,
 // cached records the registry no longer returned become REMOVED, one
@@ -12,10 +13,18 @@ import { inTenant, type Db, type JobState, type TenantScope } from "@pbms/db";
 import { z } from "zod";
 import { loadG2pConfig } from "../../g2p/config.ts";
 import { defineJob, JobFailure, Role, type JobOutcome, type JobRun } from "../jobs/job.registry.ts";
-import { fetchToken, RemoteError, searchPage, searchRequest, type AccessToken } from "./g2p-client.ts";
+import {
+  fetchToken,
+  RemoteError,
+  searchPage,
+  searchRequest,
+  type AccessToken,
+  type ResponseVerifier,
+} from "./g2p-client.ts";
 import type { DataSourceRow as DataSource } from "./datasource.service.ts";
 import { IdTypeResolver, mapRecord, parseFieldMapping, type LocalIdType } from "./mapping.ts";
 import { decryptSecret, SecretKeyError } from "./secret.ts";
+import { responseVerifier } from "./signature.ts";
 import { markRemoved, statusCounts, writePage, type PageCounts, type PageRecord } from "./sync.sql.ts";
 
 /** Records one sync may pull (beyond this, narrow the search criteria). */
@@ -107,6 +116,12 @@ async function pull(
   } catch (error) {
     throw new JobFailure(`The field mapping of ${source.name} is invalid: ${(error as Error).message}`);
   }
+  let verify: ResponseVerifier | undefined;
+  try {
+    verify = responseVerifier(source);
+  } catch (error) {
+    throw new JobFailure(`The signature keys of ${source.name} are invalid: ${(error as Error).message}`);
+  }
   if (!source.clientSecretEnc) throw new JobFailure(`Data source ${source.name} has no client secret`);
   const secret = decryptSecret(source.clientSecretEnc, source.tenantId, source.id);
   const senderId = loadG2pConfig().G2P_SENDER_ID;
@@ -126,11 +141,11 @@ async function pull(
     if (!token || Date.now() >= token.refreshAt) await freshToken();
     const request = () => searchRequest(criteria, page, source.pageSize, senderId);
     try {
-      return await searchPage(source.baseUrl, token!.value, request());
+      return await searchPage(source.baseUrl, token!.value, request(), { verify });
     } catch (error) {
       if (!(error instanceof RemoteError) || error.status !== 401) throw error;
       await freshToken(); // expired or revoked meanwhile: once more with a new token
-      return searchPage(source.baseUrl, token!.value, request());
+      return searchPage(source.baseUrl, token!.value, request(), { verify });
     }
   };
 
@@ -193,6 +208,7 @@ async function pull(
     const status = await statusCounts(t, source.id, job.id);
     const summary = {
       dataSource: source.name,
+      signaturesVerified: !!verify,
       pages,
       received,
       records: seen.size,
