@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withLuhnDigit } from "@pbms/db/testing";
+import { ANALYZE_AFTER_ROWS } from "../src/modules/imports/registry-import.job.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
 let h: Harness;
@@ -442,6 +443,36 @@ describe("membership import", () => {
       ["IND-M-1", "2026-03-01"],
       ["IND-M-2", "2026-03-01"],
     ]);
+  });
+});
+
+describe("statistics after a large import", () => {
+  const lastAnalyze = async () =>
+    (
+      await h.sql<{ at: string | null }>(
+        "SELECT last_analyze::text AS at FROM pg_stat_user_tables WHERE relname = 'registrant'",
+      )
+    )[0]!.at;
+
+  it("refreshes the registry's planner statistics after a large import, not after a small one", async () => {
+    const before = await lastAnalyze();
+    const small = await runImport(
+      ["individual_id,given_name,family_name", "IND-S-1,Small,Import"].join("\n"),
+      {
+        entity: "INDIVIDUAL",
+        mapping: { individual_id: "external_id" },
+      },
+    );
+    expect(small.result).toMatchObject({ inserted: 1 });
+    expect(await lastAnalyze()).toBe(before);
+
+    const rows = Array.from({ length: ANALYZE_AFTER_ROWS }, (_, i) => `IND-L-${i},Person${i},Large`);
+    const large = await runImport(["individual_id,given_name,family_name", ...rows].join("\n"), {
+      entity: "INDIVIDUAL",
+      mapping: { individual_id: "external_id" },
+    });
+    expect(large.result).toMatchObject({ inserted: ANALYZE_AFTER_ROWS });
+    await expect.poll(lastAnalyze, { timeout: 5_000 }).not.toBe(before);
   });
 });
 

@@ -98,6 +98,9 @@ export function resolveColumns(
   return { fields, ignored, problems };
 }
 
+/** Registrants written by an import from which the registry's statistics are refreshed right after it. */
+export const ANALYZE_AFTER_ROWS = 10_000;
+
 defineJob("REGISTRY_IMPORT", {
   roles: [Role.Registrar],
   parseParams(params) {
@@ -281,6 +284,10 @@ defineJob("REGISTRY_IMPORT", {
           )
         : undefined;
       await client.query("COMMIT");
+      // After a large change the planner's statistics are refreshed at once
+      // (autovacuum would take a while, or never come when it is off).
+      if (counts.inserted + counts.updated >= ANALYZE_AFTER_ROWS)
+        await client.query("SELECT app_analyze_registry()");
       await progress(total, total, { phase: "done" });
       log.info({ ...result }, "registry import finished");
       return { result, ...(output ? { output } : {}) };
