@@ -35,3 +35,20 @@ export async function signIn(page: Page, username: string, password = "demo"): P
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
 }
+
+/**
+ * Appends the Luhn check digit to `digits`, as the demo seed does for its
+ * national IDs (the demo NATIONAL_ID type checks it).
+ */
+export function withLuhnDigit(digits: string): string {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return digits + String((10 - (sum % 10)) % 10);
+}

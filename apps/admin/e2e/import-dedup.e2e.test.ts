@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_URL, launch, screenshot, signIn } from "./browser.ts";
+import { ADMIN_URL, launch, screenshot, signIn, withLuhnDigit } from "./browser.ts";
 
 let browser: Browser;
 let page: Page;
@@ -13,20 +13,6 @@ const SAMPLES = fileURLToPath(new URL("../../../docs/samples/", import.meta.url)
 const HOUSEHOLDS = join(SAMPLES, "households.csv");
 const HOUSEHOLDS_XLSX = join(SAMPLES, "households.xlsx");
 const INDIVIDUALS = join(SAMPLES, "individuals.csv");
-
-/** Appends the Luhn check digit (as the demo seed does for its national IDs). */
-function withLuhnDigit(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits + String((10 - (sum % 10)) % 10);
-}
 
 // The seed's first person (IND-DEMO-001) is Amina Wanjiru; her national ID (packages/db seed).
 const SEEDED_AMINA_ID = withLuhnDigit(String(230000000 + 1 * 7331));

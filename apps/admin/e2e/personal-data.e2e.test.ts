@@ -1,22 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_URL, launch, screenshot, signIn } from "./browser.ts";
+import { ADMIN_URL, launch, screenshot, signIn, withLuhnDigit } from "./browser.ts";
 
 let browser: Browser;
-
-/** Appends the Luhn check digit to `digits` (the demo NATIONAL_ID type checks it). */
-function withLuhnDigit(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits + String((10 - (sum % 10)) % 10);
-}
 
 // A person no seeded one resembles (seeded national IDs start with 23…, phones with +2547…).
 const stamp = String(Date.now()).slice(-8);

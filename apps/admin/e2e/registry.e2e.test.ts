@@ -1,23 +1,9 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launch, screenshot, signIn } from "./browser.ts";
+import { launch, screenshot, signIn, withLuhnDigit } from "./browser.ts";
 
 let browser: Browser;
 let page: Page;
-
-/** Appends the Luhn check digit to `digits` (the demo NATIONAL_ID type checks it). */
-function withLuhnDigit(digits: string): string {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits + String((10 - (sum % 10)) % 10);
-}
 
 function luhnValid(value: string): boolean {
   return withLuhnDigit(value.slice(0, -1)) === value;
