@@ -860,3 +860,194 @@ describe("data sources", () => {
     expect(await localPeople()).toHaveLength(5);
   });
 });
+
+describe("data sources: households", () => {
+  const HOUSEHOLDS = "remote-households";
+  let householdsId: string;
+  const hh: Record<string, string> = {};
+  const member: Record<string, string> = {};
+
+  async function membershipKinds(h: Harness, tenant: string, codes: string[]) {
+    for (const code of codes)
+      await h.sql(
+        `INSERT INTO membership_kind (id, tenant_id, code, name, unique_per_group) VALUES ($1, $2, $3, $3, $3 = 'HEAD')
+         ON CONFLICT (tenant_id, code) DO NOTHING`,
+        [randomUUID(), tenant, code],
+      );
+  }
+
+  async function join(tenant: string, group: string, individual: string, kind: string) {
+    await remote.sql(
+      `INSERT INTO group_membership (id, tenant_id, group_id, individual_id, kind_id)
+       SELECT $1, $2, $3, $4, id FROM membership_kind WHERE tenant_id = $2 AND code = $5`,
+      [randomUUID(), tenant, group, individual, kind],
+    );
+  }
+
+  async function syncHouseholds() {
+    const res = await gql<{ syncDataSource: { id: string } }>(SYNC, { id: householdsId }, admin);
+    expect(res.errors).toBeUndefined();
+    await local.worker.drain();
+    return job(res.data!.syncDataSource.id);
+  }
+
+  /** The local households of the source: name and current (or all) members as "given=KIND[ended]". */
+  async function localHouseholds() {
+    return local.sql<{ name: string; members: string[] | null }>(
+      `SELECT g.name,
+              (SELECT array_agg(i.given_name || '=' || k.code || CASE WHEN m.end_date IS NULL THEN '' ELSE '(ended)' END
+                                ORDER BY i.given_name, m.end_date NULLS FIRST)
+                 FROM group_membership m JOIN registrant i ON i.id = m.individual_id JOIN membership_kind k ON k.id = m.kind_id
+                WHERE m.group_id = g.id) AS members
+         FROM registrant g WHERE g.kind = 'GROUP' AND g.external_id LIKE $1 ORDER BY g.name`,
+      [`${HOUSEHOLDS}:%`],
+    );
+  }
+
+  beforeAll(async () => {
+    const tenant = await demoId(remote);
+    const houseZone = await zone(remote, tenant, "DS-HOUSE");
+    // The remote calls a spouse WIFE: the sync maps it to our SPOUSE.
+    await membershipKinds(remote, tenant, ["HEAD", "WIFE", "CHILD"]);
+    await membershipKinds(local, await demoId(local), ["HEAD", "SPOUSE", "CHILD", "OTHER"]);
+    for (const [key, name] of [
+      ["bello", "Household Bello"],
+      ["yusuf", "Household Yusuf"],
+    ] as const) {
+      hh[key] = randomUUID();
+      await remote.sql(
+        `INSERT INTO registrant (id, tenant_id, kind, name, gaz_large_id) VALUES ($1, $2, 'GROUP', $3, $4)`,
+        [hh[key], tenant, name, houseZone],
+      );
+    }
+    const someone = (given: string, sex: "FEMALE" | "MALE", birth: string) =>
+      person(tenant, { given, family: "Bello", sex, birth, zone: houseZone });
+    member.halima = await someone("Halima", "FEMALE", "1970-04-04");
+    member.musa = await someone("Musa", "MALE", "1968-08-08");
+    member.zara = await someone("Zara", "FEMALE", "2001-01-01");
+    member.ibrahim = await someone("Ibrahim", "MALE", "1960-06-06");
+    await join(tenant, hh.bello!, member.halima, "HEAD");
+    await join(tenant, hh.bello!, member.musa, "WIFE");
+    await join(tenant, hh.bello!, member.zara, "CHILD");
+    await join(tenant, hh.yusuf!, member.ibrahim, "HEAD");
+
+    const res = await gql<{ createDataSource: { id: string } }>(
+      CREATE,
+      {
+        name: HOUSEHOLDS,
+        baseUrl: proxyUrl,
+        tokenUrl: remote.idp.tokenEndpoint,
+        clientId: "demo-integrator",
+        clientSecret: SECRET,
+        searchCriteria: {
+          reg_type: "ns:pbms:RegistryType:Group",
+          query_type: "predicate",
+          query: [
+            {
+              seq_num: 1,
+              expression1: { attribute_name: "zone_code", operator: "eq", attribute_value: "DS-HOUSE" },
+            },
+          ],
+          sort: [{ attribute_name: "name", sort_order: "asc" }],
+        },
+        pageSize: 1,
+      },
+      admin,
+    );
+    expect(res.errors).toBeUndefined();
+    householdsId = res.data!.createDataSource.id;
+  });
+
+  it("creates each household as a group with its members and their kinds", async () => {
+    const done = await syncHouseholds();
+    expect(done.error).toBeNull();
+    expect(done.result).toMatchObject({
+      pages: 2,
+      received: 2,
+      records: 6,
+      registrants: { created: 4, updated: 0, notMapped: 0 },
+      groups: { created: 2, updated: 0 },
+      memberships: { added: 4, ended: 0, skipped: 0, unresolved: 0, entriesWithoutId: 0 },
+    });
+    expect(await localHouseholds()).toEqual([
+      { name: "Household Bello", members: ["Halima=HEAD", "Musa=SPOUSE", "Zara=CHILD"] },
+      { name: "Household Yusuf", members: ["Ibrahim=HEAD"] },
+    ]);
+    const [zara] = await local.sql<{ id: string }>("SELECT id FROM registrant WHERE external_id = $1", [
+      `${HOUSEHOLDS}:urn:uuid:${member.zara}`,
+    ]);
+    const trail = await local.sql<{ action: string; after: Record<string, unknown> }>(
+      "SELECT action, after FROM audit_event WHERE entity_id = $1 ORDER BY occurred_at, action",
+      [zara!.id],
+    );
+    expect(trail.map((e) => e.action)).toEqual(["registrant.created", "registrant.updated"]);
+    expect(trail[1]!.after).toMatchObject({
+      membershipAdded: { startDate: expect.any(String) },
+      sync: { dataSourceId: householdsId, recordId: `urn:uuid:${member.zara}` },
+    });
+  });
+
+  it("changes nothing when synced again", async () => {
+    const before = await local.sql("SELECT id, end_date FROM group_membership ORDER BY id");
+    const done = await syncHouseholds();
+    expect(done.result).toMatchObject({
+      unchanged: 6,
+      registrants: { created: 0, updated: 0 },
+      groups: { created: 0, updated: 0 },
+      memberships: { added: 0, ended: 0, skipped: 0 },
+    });
+    expect(await local.sql("SELECT id, end_date FROM group_membership ORDER BY id")).toEqual(before);
+  });
+
+  it("ends the old membership of a member who moved household and adds the new one", async () => {
+    const tenant = await demoId(remote);
+    await remote.sql(
+      "UPDATE group_membership SET end_date = current_date WHERE individual_id = $1 AND end_date IS NULL",
+      [member.zara],
+    );
+    await join(tenant, hh.yusuf!, member.zara!, "CHILD");
+    await remote.sql(
+      "UPDATE registrant SET name = 'Household Yusuf-Bello', updated_at = now() WHERE id = $1",
+      [hh.yusuf],
+    );
+    const done = await syncHouseholds();
+    expect(done.result).toMatchObject({
+      changed: 2,
+      groups: { created: 0, updated: 1 },
+      memberships: { added: 1, ended: 1, skipped: 0 },
+    });
+    expect(await localHouseholds()).toEqual([
+      { name: "Household Bello", members: ["Halima=HEAD", "Musa=SPOUSE", "Zara=CHILD(ended)"] },
+      { name: "Household Yusuf-Bello", members: ["Ibrahim=HEAD", "Zara=CHILD"] },
+    ]);
+  });
+
+  it("skips a second head and counts it, without failing the sync", async () => {
+    // The registry's answer is changed on its way: Halima is listed as head of Yusuf-Bello too.
+    tamper = (answer) => {
+      const records = (
+        answer.message as { search_response: { data: { reg_records: Record<string, unknown>[] } }[] }
+      ).search_response[0]!.data.reg_records;
+      for (const record of records) {
+        const list = record.member_list as Record<string, unknown>[] | undefined;
+        if (list && String(record["@id"]) === `urn:uuid:${hh.yusuf}`) {
+          const halima = structuredClone(list[0]!);
+          (halima.demographic_info as Record<string, unknown>)["@id"] = `urn:uuid:${member.halima}`;
+          halima.relationship_head = "head";
+          list.push(halima);
+        }
+      }
+    };
+    try {
+      const done = await syncHouseholds();
+      expect(done.error).toBeNull();
+      expect(done.result).toMatchObject({ memberships: { added: 0, ended: 0, skipped: 1 } });
+    } finally {
+      tamper = undefined;
+    }
+    expect((await localHouseholds())[1]).toEqual({
+      name: "Household Yusuf-Bello",
+      members: ["Ibrahim=HEAD", "Zara=CHILD"],
+    });
+  });
+});

@@ -48,7 +48,7 @@ export class DataSource {
   searchCriteria!: unknown;
   @Field(() => GraphQLJSON, {
     description:
-      "Overrides of where record fields are read (recordId, givenName, familyName, additionalName, birthDate, sex, identifiers: a dot path or a list of paths) and idTypes: remote identifier type → IdType code",
+      "Overrides of where record fields are read (recordId, givenName, familyName, additionalName, birthDate, sex, identifiers, groupName, members: a dot path or a list of paths), idTypes: remote identifier type → IdType code, and membershipKinds: remote relationship → MembershipKind code",
   })
   fieldMapping!: unknown;
   @Field(() => Int, { description: "Records asked for per page (1–500)" })

@@ -41,6 +41,9 @@ describe("mapRecord", () => {
       sex: "FEMALE",
       identifiers: [{ idTypeId: "t-nid", value: "7100000012" }],
       skippedIdentifiers: 2,
+      name: null,
+      members: null,
+      skippedMembers: 0,
     });
   });
 
@@ -69,6 +72,59 @@ describe("mapRecord", () => {
       today,
     );
     expect(m).toMatchObject({ person: false, birthDate: null });
+  });
+
+  it("reads a group's name and members, mapping relationships to membership kinds", () => {
+    const person = (id: string, given: string) => ({
+      "@type": "Person",
+      "@id": id,
+      name: { given_name: given },
+    });
+    const m = mapRecord(
+      {
+        "@type": "Group",
+        "@id": "urn:uuid:g",
+        group_identifier: [{ identifier_type: "PASSPORT", identifier_value: "H-1" }],
+        additional_attributes: [{ name: "display_name", value: "Household Bello" }],
+        member_list: [
+          { "@type": "Member", demographic_info: person("p1", "Halima"), relationship_head: "head" },
+          { household_member: { demographic_info: person("p2", "Musa"), relationship_head: "Husband" } },
+          { member_id: "p3", relationship_head: "son" },
+          { member_id: "p4", relationship_head: "cousin" },
+          { member_id: "p4", relationship_head: "child" }, // listed twice: the first entry counts
+          { relationship_head: "child" }, // no record id
+        ],
+      },
+      mapping,
+      resolver(),
+      today,
+    );
+    expect(m).toMatchObject({
+      person: false,
+      name: "Household Bello",
+      givenName: null,
+      identifiers: [{ idTypeId: "t-pass", value: "H-1" }],
+      skippedMembers: 1,
+    });
+    expect(m.members).toEqual([
+      { recordId: "p1", kind: "HEAD", record: person("p1", "Halima") },
+      { recordId: "p2", kind: "SPOUSE", record: person("p2", "Musa") },
+      { recordId: "p3", kind: "CHILD", record: null },
+      { recordId: "p4", kind: "OTHER", record: null },
+    ]);
+    const custom = parseFieldMapping({ membershipKinds: { Cousin: "relative" } });
+    expect(
+      mapRecord({ "@type": "Household", "@id": "h", group_size: 0 }, custom, resolver(), today),
+    ).toMatchObject({ name: "h", members: [] });
+    expect(
+      mapRecord(
+        { "@type": "Household", "@id": "h", member_list: [{ member_id: "p", relationship_head: "cousin" }] },
+        custom,
+        resolver(),
+        today,
+      ).members,
+    ).toEqual([{ recordId: "p", kind: "RELATIVE", record: null }]);
+    expect(mapRecord({ "@type": "Group", "@id": "h" }, mapping, resolver(), today).members).toBeNull();
   });
 
   it("applies the source's overrides", () => {

@@ -27,6 +27,12 @@ export const fieldMappingSchema = z
     birthDate: paths.optional(),
     sex: paths.optional(),
     identifiers: paths.optional(),
+    /** A group's name (a group without one is named after its record id). */
+    groupName: paths.optional(),
+    /** A group's member list: entries naming the member's person record and their relationship. */
+    members: paths.optional(),
+    /** Remote relationship (e.g. "self", "wife") → MembershipKind code (checked before the built-in words). */
+    membershipKinds: z.record(z.string().min(1).max(100), z.string().min(1).max(100)).optional(),
     /** Remote identifier type name → IdType code of the department (checked before the aliases). */
     idTypes: z.record(z.string().min(1).max(100), z.string().min(1).max(100)).optional(),
   })
@@ -42,7 +48,9 @@ export const DEFAULT_PATHS = {
   additionalName: ["name.second_name", "name.middle_name", "second_name"],
   birthDate: ["birthdate", "birth_date"],
   sex: ["sex", "gender"],
-  identifiers: ["identifier"],
+  identifiers: ["identifier", "group_identifier"],
+  groupName: ["group_name", "name"],
+  members: ["member_list"],
 } as const satisfies Record<string, readonly string[]>;
 
 type PathKey = keyof typeof DEFAULT_PATHS;
@@ -50,6 +58,7 @@ type PathKey = keyof typeof DEFAULT_PATHS;
 export interface FieldMapping {
   paths: Record<PathKey, readonly string[]>;
   idTypes: Record<string, string>;
+  membershipKinds: Record<string, string>;
 }
 
 /** Checks a stored or submitted mapping; throws with `pointer: message` problems. */
@@ -70,8 +79,13 @@ export function parseFieldMapping(value: unknown): FieldMapping {
       birthDate: pick("birthDate"),
       sex: pick("sex"),
       identifiers: pick("identifiers"),
+      groupName: pick("groupName"),
+      members: pick("members"),
     },
     idTypes: m.idTypes ?? {},
+    membershipKinds: Object.fromEntries(
+      Object.entries(m.membershipKinds ?? {}).map(([k, v]) => [normaliseName(k), v.trim().toUpperCase()]),
+    ),
   };
 }
 
@@ -162,11 +176,106 @@ export class IdTypeResolver {
   }
 }
 
+/** The membership kinds a remote relationship maps to when the source does not say otherwise. */
+export type MemberKind = "HEAD" | "SPOUSE" | "CHILD" | "OTHER";
+
+const KIND_WORDS: Record<Exclude<MemberKind, "OTHER">, readonly string[]> = {
+  HEAD: ["head", "self", "hoh", "householdhead", "headofhousehold", "grouphead"],
+  SPOUSE: ["spouse", "wife", "husband", "partner"],
+  CHILD: ["child", "son", "daughter", "stepchild", "stepson", "stepdaughter"],
+};
+
+/** A remote relationship (DCI `relationship_head`, our own registry's kind code) → MembershipKind code. */
+export function memberKind(value: string | null, overrides: Record<string, string> = {}): string {
+  if (!value) return "OTHER";
+  const key = normaliseName(value);
+  const override = overrides[key];
+  if (override) return override;
+  for (const [kind, words] of Object.entries(KIND_WORDS)) if (words.includes(key)) return kind;
+  return "OTHER";
+}
+
+/** One member a group record lists. */
+export interface MemberRef {
+  /** The member's person record id in the same source. */
+  recordId: string;
+  /** MembershipKind code of the department (HEAD, SPOUSE, CHILD, OTHER, or a mapped code). */
+  kind: string;
+  /** The member's person record when the group record embeds it (DCI `demographic_info`). */
+  record: Record<string, unknown> | null;
+}
+
+const object = (v: unknown): Record<string, unknown> | null =>
+  v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+/** The value of a DCI name/value pair list entry (`additional_attributes`). */
+function attribute(record: unknown, names: readonly string[]): string | null {
+  const list = at(record, "additional_attributes");
+  if (!Array.isArray(list)) return null;
+  for (const item of list) {
+    const o = object(item);
+    if (
+      o &&
+      typeof o.name === "string" &&
+      names.includes(o.name) &&
+      typeof o.value === "string" &&
+      o.value.trim()
+    )
+      return o.value.trim().slice(0, 200);
+  }
+  return null;
+}
+
+/**
+ * A group record's members, or null when it does not state them (no member list, and not a
+ * `group_size` of 0). An entry names its member by the member's person record id: the id of
+ * the embedded person record (`demographic_info`, or DCI's `demographic_info.person`), else
+ * `member_id`. Entries without one are left out and counted.
+ */
+function members(record: unknown, mapping: FieldMapping): { members: MemberRef[] | null; skipped: number } {
+  const list = first(record, mapping.paths.members);
+  if (!Array.isArray(list)) {
+    const size = at(record, "group_size");
+    return { members: size === 0 || size === "0" ? [] : null, skipped: 0 };
+  }
+  const out: MemberRef[] = [];
+  let skipped = 0;
+  for (const item of list) {
+    // DCI samples wrap each entry in `household_member`.
+    const entry = object(object(item)?.household_member) ?? object(item);
+    const info = entry ? object(entry.demographic_info) : null;
+    const person = info ? (object(info.person) ?? info) : null;
+    const recordId =
+      (person ? text(person, mapping.paths.recordId, 500) : null) ??
+      (entry ? text(entry, ["member_id", "member_record_id"], 500) : null);
+    if (!entry || !recordId) {
+      skipped++;
+      continue;
+    }
+    if (out.some((m) => m.recordId === recordId)) continue;
+    out.push({
+      recordId,
+      kind: memberKind(
+        text(entry, ["relationship_head", "relationship", "relationship_type", "kind"]),
+        mapping.membershipKinds,
+      ),
+      record: person && text(person, mapping.paths.recordId, 500) === recordId ? person : null,
+    });
+  }
+  return { members: out, skipped };
+}
+
 /** A remote record read into registrant fields. */
 export interface MappedRecord {
   /** The record's id in the remote registry (null: the record cannot be cached). */
   recordId: string | null;
   person: boolean;
+  /** A group's name: the mapped name, else its `display_name` attribute, else its record id. */
+  name?: string | null;
+  /** A group's members (null: a person, or a group record that does not list its members). */
+  members?: MemberRef[] | null;
+  /** Member entries left out: no member record id. */
+  skippedMembers?: number;
   givenName: string | null;
   familyName: string | null;
   additionalName: string | null;
@@ -217,14 +326,21 @@ export function mapRecord(
     if (!identifiers.some((x) => x.idTypeId === local.id && x.value === f.value))
       identifiers.push({ idTypeId: local.id, value: f.value });
   }
+  const recordId = text(record, p.recordId, 500);
+  const group = person ? { members: null, skipped: 0 } : members(record, mapping);
   return {
-    recordId: text(record, p.recordId, 500),
+    recordId,
     person,
-    givenName: text(record, p.givenName),
-    familyName: text(record, p.familyName),
-    additionalName: text(record, p.additionalName),
-    birthDate: date(text(record, p.birthDate), today),
-    sex: sexText ? (SEX[sexText.toLowerCase()] ?? null) : null,
+    name: person
+      ? null
+      : (text(record, p.groupName) ?? attribute(record, ["display_name", "group_name"]) ?? recordId),
+    members: group.members,
+    skippedMembers: group.skipped,
+    givenName: person ? text(record, p.givenName) : null,
+    familyName: person ? text(record, p.familyName) : null,
+    additionalName: person ? text(record, p.additionalName) : null,
+    birthDate: person ? date(text(record, p.birthDate), today) : null,
+    sex: person && sexText ? (SEX[sexText.toLowerCase()] ?? null) : null,
     identifiers,
     skippedIdentifiers,
   };

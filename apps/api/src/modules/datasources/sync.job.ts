@@ -4,9 +4,12 @@
 // request and response checked against the specification, and each
 // response's signature when the source names the registry's keys), and per
 // page, in one transaction: caches the records (NEW/CHANGED/UNCHANGED by hash) and
-// creates or updates the persons they describe (external id
-// "<source name>:<remote id>"), with their identifiers. After the last page,
-// cached records the registry no longer returned become REMOVED, one
+// creates or updates the persons and groups they describe (external id
+// "<source name>:<remote id>"), with their identifiers; a group record's
+// embedded member records are pulled as person records of the page. After the
+// last page, the memberships the group records list are written (in chunks
+// re-read from the cache, so members on any page are found), cached records
+// the registry no longer returned become REMOVED, one
 // `data_source.synced` audit event records the counts, and the source's
 // lastSync* fields are set. Start it with the `syncDataSource` mutation.
 import { inTenant, type Db, type JobState, type TenantScope } from "@pbms/db";
@@ -25,7 +28,16 @@ import type { DataSourceRow as DataSource } from "./datasource.service.ts";
 import { IdTypeResolver, mapRecord, parseFieldMapping, type LocalIdType } from "./mapping.ts";
 import { decryptSecret, SecretKeyError } from "./secret.ts";
 import { responseVerifier } from "./signature.ts";
-import { markRemoved, statusCounts, writePage, type PageCounts, type PageRecord } from "./sync.sql.ts";
+import {
+  groupRecords,
+  markRemoved,
+  statusCounts,
+  writeMemberships,
+  writePage,
+  type MembershipCounts,
+  type PageCounts,
+  type PageRecord,
+} from "./sync.sql.ts";
 
 /** Records one sync may pull (beyond this, narrow the search criteria). */
 export const MAX_RECORDS = 1_000_000;
@@ -150,10 +162,15 @@ async function pull(
   };
 
   const seen = new Set<string>();
+  /** Person records pulled from inside a group record (seen again standalone, or in another group: not repeats). */
+  const embedded = new Set<string>();
   const skipped = { withoutId: 0, repeated: 0, notObjects: 0 };
-  const totals: PageCounts & { identifiersSkipped: number } = {
+  const totals: PageCounts & { identifiersSkipped: number; memberEntriesWithoutId: number } = {
     created: 0,
     updated: 0,
+    groupsCreated: 0,
+    groupsUpdated: 0,
+    memberEntriesWithoutId: 0,
     notMapped: 0,
     identifiersAdded: 0,
     identifierConflicts: 0,
@@ -182,12 +199,23 @@ async function pull(
         continue;
       }
       if (seen.has(mapped.recordId)) {
-        skipped.repeated++;
+        if (!embedded.has(mapped.recordId)) skipped.repeated++;
         continue;
       }
       seen.add(mapped.recordId);
       totals.identifiersSkipped += mapped.skippedIdentifiers;
+      totals.memberEntriesWithoutId += mapped.skippedMembers ?? 0;
       batch.push({ raw, mapped: mapped as PageRecord["mapped"] });
+      // A group's embedded member records are person records of this source too.
+      for (const member of mapped.members ?? []) {
+        if (!member.record || seen.has(member.recordId)) continue;
+        const person = mapRecord(member.record, mapping, resolver, today);
+        if (!person.person || person.recordId !== member.recordId) continue;
+        seen.add(member.recordId);
+        embedded.add(member.recordId);
+        totals.identifiersSkipped += person.skippedIdentifiers;
+        batch.push({ raw: member.record, mapped: person as PageRecord["mapped"] });
+      }
     }
     const counts = await inTenant(db, scope, (t) => writePage(t, ids, batch), { timeout: PAGE_TIMEOUT_MS });
     for (const k of Object.keys(counts) as (keyof PageCounts)[]) totals[k] += counts[k];
@@ -200,6 +228,38 @@ async function pull(
       break;
     if (await run.cancelRequested())
       return { result: { dataSource: source.name, pages, received, cancelled: true } };
+  }
+
+  // The memberships the group records list, now that every member's record has been pulled.
+  const memberships: MembershipCounts = { added: 0, ended: 0, skipped: 0, unresolved: 0 };
+  for (let after = ""; ;) {
+    const chunk = await inTenant(
+      db,
+      scope,
+      async (t) => {
+        const rows = await groupRecords(t, source.id, job.id, after);
+        const groups = rows.flatMap((row) => {
+          const members = mapRecord(row.raw, mapping, resolver, today).members;
+          return members
+            ? [
+                {
+                  groupRecordId: row.external_id,
+                  members: members.map(({ recordId, kind }) => ({ recordId, kind })),
+                },
+              ]
+            : [];
+        });
+        return {
+          rows: rows.length,
+          last: rows.at(-1)?.external_id,
+          counts: await writeMemberships(t, ids, groups),
+        };
+      },
+      { timeout: PAGE_TIMEOUT_MS },
+    );
+    for (const k of Object.keys(memberships) as (keyof MembershipCounts)[]) memberships[k] += chunk.counts[k];
+    if (!chunk.last) break;
+    after = chunk.last;
   }
 
   const finished = new Date();
@@ -218,6 +278,8 @@ async function pull(
       removed,
       skipped,
       registrants: { created: totals.created, updated: totals.updated, notMapped: totals.notMapped },
+      groups: { created: totals.groupsCreated, updated: totals.groupsUpdated },
+      memberships: { ...memberships, entriesWithoutId: totals.memberEntriesWithoutId },
       identifiers: {
         added: totals.identifiersAdded,
         conflicts: totals.identifierConflicts,
