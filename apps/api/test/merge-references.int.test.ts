@@ -275,6 +275,8 @@ describe("merge references", () => {
     expect(counts).toEqual({
       created: 0,
       updated: 1,
+      groupsCreated: 0,
+      groupsUpdated: 0,
       notMapped: 0,
       identifiersAdded: 0,
       identifierConflicts: 0,
