@@ -389,6 +389,12 @@ async function mergeRows(client: Queryable, o: MergeOptions): Promise<{ inserted
     );
   if (o.idTypes.length) await client.query("SELECT 1 FROM id_type FOR KEY SHARE");
   if (has("group_external_id")) await client.query("SELECT 1 FROM membership_kind FOR KEY SHARE");
+  // The definitions of the attributes written: deleting one waits for this import, then counts its rows.
+  const attributeCodes = o.fields.filter((f) => f.field.startsWith("attr.")).map((f) => f.field.slice(5));
+  if (attributeCodes.length)
+    await client.query("SELECT 1 FROM attribute_definition WHERE code = ANY($1::text[]) FOR KEY SHARE", [
+      attributeCodes,
+    ]);
 
   if (o.entity === "MEMBERSHIP") {
     const start = has("start_date") ? "s._start_date" : "NULL::date";
