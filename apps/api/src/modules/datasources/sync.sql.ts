@@ -59,16 +59,30 @@ interface CacheRow {
 }
 
 /** Caches a page of records and maps the new and changed ones (and any not yet mapped) to registrants. */
+/** Who runs a sync: each registrant it creates or changes gets an audit event in their name. */
+interface SyncActor {
+  jobId: string;
+  actor: { id: string; name: string; requestId: string | null };
+}
+
+/** The parameters `auditSql` refers to, in its order: actor id, name, request id, job id. */
+const auditParams = (ids: SyncActor) => [ids.actor.id, ids.actor.name, ids.actor.requestId, ids.jobId];
+
+/**
+ * SQL pieces of the audit events a sync statement writes: they name the actor, and the
+ * source, job and record (`after.sync`). $1 is the data source, $2 the department, and
+ * `auditParams` follow the statement's own parameters from `$n`.
+ */
+const auditSql = (n: number) => ({
+  by: `$2::uuid, $${n}::text, $${n + 1}::text`,
+  request: `$${n + 2}::text`,
+  sync: (recordId: string) =>
+    `jsonb_build_object('sync', jsonb_build_object('dataSourceId', ($1::uuid)::text, 'jobId', $${n + 3}::text, 'recordId', ${recordId}))`,
+});
+
 export async function writePage(
   t: Tx,
-  ids: {
-    tenantId: string;
-    dataSourceId: string;
-    jobId: string;
-    prefix: string;
-    /** Who runs the sync: each registrant created or changed gets an audit event in their name. */
-    actor: { id: string; name: string; requestId: string | null };
-  },
+  ids: SyncActor & { tenantId: string; dataSourceId: string; prefix: string },
   page: PageRecord[],
 ): Promise<PageCounts> {
   const counts: PageCounts = {
@@ -132,16 +146,7 @@ export async function writePage(
     })),
   );
 
-  // Audit events name the actor, and the source, job and record (`after.sync`). In each
-  // statement $1 is the data source, $2 the department, and the actor's parameters follow
-  // the statement's own from `$n`: actor id, name, request id, job id.
-  const actor = [ids.actor.id, ids.actor.name, ids.actor.requestId, ids.jobId];
-  const audit = (n: number) => ({
-    by: `$2::uuid, $${n}::text, $${n + 1}::text`,
-    request: `$${n + 2}::text`,
-    sync: (recordId: string) =>
-      `jsonb_build_object('sync', jsonb_build_object('dataSourceId', ($1::uuid)::text, 'jobId', $${n + 3}::text, 'recordId', ${recordId}))`,
-  });
+  const actor = auditParams(ids);
 
   // 2. Registrants of records not linked yet: created unless one has the external id already.
   const [created] = await t.$queryRawUnsafe<{ persons: number; groups: number }[]>(
@@ -159,8 +164,8 @@ export async function writePage(
        RETURNING id, external_id, kind),
      audited AS (
        ${AUDIT_INSERT}
-       SELECT gen_random_uuid(), ${audit(5).by}, 'registrant.created', 'Registrant', c.id::text, NULL,
-              ${audit(5).sync("substr(c.external_id, length($3) + 1)")}, ${audit(5).request}
+       SELECT gen_random_uuid(), ${auditSql(5).by}, 'registrant.created', 'Registrant', c.id::text, NULL,
+              ${auditSql(5).sync("substr(c.external_id, length($3) + 1)")}, ${auditSql(5).request}
          FROM created c)
      SELECT (count(*) FILTER (WHERE kind = 'INDIVIDUAL'))::int AS persons,
             (count(*) FILTER (WHERE kind = 'GROUP'))::int AS groups
@@ -223,9 +228,9 @@ export async function writePage(
         RETURNING g.id, g.kind, ${snapshot} AS a),
      audited AS (
        ${AUDIT_INSERT}
-       SELECT gen_random_uuid(), ${audit(4).by}, 'registrant.updated', 'Registrant', d.id::text,
-              ${changedKeysSql("d.b", "d.a", "before")}, ${changedKeysSql("d.b", "d.a", "after")} || ${audit(4).sync("d.record_id")},
-              ${audit(4).request}
+       SELECT gen_random_uuid(), ${auditSql(4).by}, 'registrant.updated', 'Registrant', d.id::text,
+              ${changedKeysSql("d.b", "d.a", "before")}, ${changedKeysSql("d.b", "d.a", "after")} || ${auditSql(4).sync("d.record_id")},
+              ${auditSql(4).request}
          FROM (SELECT c.id, c.record_id, c.b, u.a FROM changed c JOIN updated u USING (id)) d)
      SELECT (count(*) FILTER (WHERE kind = 'INDIVIDUAL'))::int AS persons,
             (count(*) FILTER (WHERE kind = 'GROUP'))::int AS groups
@@ -257,9 +262,9 @@ export async function writePage(
          RETURNING registrant_id, id_type_id, value),
        audited AS (
          ${AUDIT_INSERT}
-         SELECT gen_random_uuid(), ${audit(4).by}, 'registrant.updated', 'Registrant', ins.registrant_id::text, NULL,
+         SELECT gen_random_uuid(), ${auditSql(4).by}, 'registrant.updated', 'Registrant', ins.registrant_id::text, NULL,
                 jsonb_build_object('identifierAdded', jsonb_build_object('idTypeId', ins.id_type_id, 'value', ins.value))
-                  || ${audit(4).sync("NULL::text")}, ${audit(4).request}
+                  || ${auditSql(4).sync("NULL::text")}, ${auditSql(4).request}
            FROM ins)
        SELECT (SELECT count(*) FROM ins)::int AS added,
               (SELECT count(*) FROM ids
@@ -327,12 +332,7 @@ export function groupRecords(
  */
 export async function writeMemberships(
   t: Tx,
-  ids: {
-    tenantId: string;
-    dataSourceId: string;
-    jobId: string;
-    actor: { id: string; name: string; requestId: string | null };
-  },
+  ids: SyncActor & { tenantId: string; dataSourceId: string },
   groups: GroupMembers[],
 ): Promise<MembershipCounts> {
   const counts: MembershipCounts = { added: 0, ended: 0, skipped: 0, unresolved: 0 };
@@ -348,9 +348,7 @@ export async function writeMemberships(
       })),
     ),
   );
-  const by = `$2::uuid, $5::text, $6::text`;
-  const sync = (recordId: string) =>
-    `jsonb_build_object('sync', jsonb_build_object('dataSourceId', ($1::uuid)::text, 'jobId', $8::text, 'recordId', ${recordId}))`;
+  const { by, sync, request } = auditSql(5);
   // $3 the groups, $4 the listed members; both resolved to registrants through TARGET.
   const resolved = `
     refs AS (
@@ -392,7 +390,7 @@ export async function writeMemberships(
        ${AUDIT_INSERT}
        SELECT gen_random_uuid(), ${by}, 'registrant.updated', 'Registrant', e.individual_id::text, NULL,
               jsonb_build_object('membershipEnded', jsonb_build_object('groupId', e.group_id, 'kindId', e.kind_id, 'endDate', e.end_date))
-                || ${sync("NULL::text")}, $7::text
+                || ${sync("NULL::text")}, ${request}
          FROM ended e)
      SELECT (SELECT count(*) FROM ended)::int AS ended,
             (SELECT count(*) FROM listed WHERE individual_id IS NULL)::int AS unresolved`,
@@ -400,10 +398,7 @@ export async function writeMemberships(
     ids.tenantId,
     groupIds,
     links,
-    ids.actor.id,
-    ids.actor.name,
-    ids.actor.requestId,
-    ids.jobId,
+    ...auditParams(ids),
   );
   counts.ended = ended?.ended ?? 0;
   counts.unresolved = ended?.unresolved ?? 0;
@@ -429,7 +424,7 @@ export async function writeMemberships(
        ${AUDIT_INSERT}
        SELECT gen_random_uuid(), ${by}, 'registrant.updated', 'Registrant', i.individual_id::text, NULL,
               jsonb_build_object('membershipAdded', jsonb_build_object('groupId', i.group_id, 'kindId', i.kind_id, 'startDate', i.start_date))
-                || ${sync("a.record_id")}, $7::text
+                || ${sync("a.record_id")}, ${request}
          FROM ins i JOIN allowed a USING (group_id, individual_id))
      SELECT (SELECT count(*) FROM ins)::int AS added,
             ((SELECT count(*) FROM missing) - (SELECT count(*) FROM allowed))::int AS skipped`,
@@ -437,10 +432,7 @@ export async function writeMemberships(
     ids.tenantId,
     groupIds,
     links,
-    ids.actor.id,
-    ids.actor.name,
-    ids.actor.requestId,
-    ids.jobId,
+    ...auditParams(ids),
   );
   counts.added = added?.added ?? 0;
   counts.skipped = added?.skipped ?? 0;

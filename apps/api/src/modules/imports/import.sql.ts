@@ -198,11 +198,7 @@ export function stagedSql(
     const f = fields.find((x) => x.field === `attr.${a.code}`);
     if (!f) return;
     const v = `x.${ident(f.column)}`;
-    const value =
-      a.type === "DATE"
-        ? `CASE WHEN ${date(v, `cal_attr_${i}`)} IS NOT NULL THEN ${v} END`
-        : attributeValue(a, v);
-    typed.push(`${value} AS _attr_${i}`);
+    typed.push(`${attributeValue(a, v, () => date(v, `cal_attr_${i}`))} AS _attr_${i}`);
   });
   idTypes.forEach((t, i) => {
     const f = fields.find((x) => x.field === `id.${t.code}`);
@@ -221,8 +217,11 @@ export function stagedSql(
                   OFFSET 0) y`;
 }
 
-/** The typed value of an attribute column (other than a date), or NULL when it does not parse. */
-function attributeValue(a: AttributeDef, v: string): string {
+/**
+ * The typed value of an attribute column, or NULL when it does not parse;
+ * `date()` reads `v` as a date (see stagedSql).
+ */
+function attributeValue(a: AttributeDef, v: string, date: () => string): string {
   switch (a.type) {
     case "NUMBER":
       return `CASE WHEN ${v} ~ '^-?\\d+(\\.\\d+)?$' THEN ${v}::numeric END`;
@@ -231,7 +230,7 @@ function attributeValue(a: AttributeDef, v: string): string {
     case "BOOLEAN":
       return sqlBool(v);
     case "DATE":
-      return `CASE WHEN (${sqlDate(v)}) IS NOT NULL THEN ${v} END`; // stagedSql looks dates up first
+      return `CASE WHEN ${date()} IS NOT NULL THEN ${v} END`;
     case "ENUM":
       return `CASE WHEN ${v} = ANY (${literal(`{${a.enumValues.map((e) => `"${e.replace(/["\\]/g, "\\$&")}"`).join(",")}}`)}::text[]) THEN ${v} END`;
     default:

@@ -524,11 +524,24 @@ export class FinancialAddressInput {
   isPrimary?: boolean;
 }
 
+/** The kind and first day of a membership, shared by the inputs that add one. */
+@InputType({ description: "The kind and first day of a membership" })
+class MembershipTermsInput {
+  @Field(() => ID, { description: "Kind of membership" })
+  @IsUUID()
+  kindId!: string;
+  @Field(() => String, { nullable: true, description: "First day (YYYY-MM-DD); default today" })
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: "startDate must be a date YYYY-MM-DD" })
+  @Matches(DATE, { message: "startDate must be a date YYYY-MM-DD" })
+  startDate?: string;
+}
+
 @InputType({
   description:
     "A member of a new group: an existing individual (`individualId`) or a person registered with the group (`individual`), exactly one of the two",
 })
-export class MemberInput {
+export class MemberInput extends MembershipTermsInput {
   @Field(() => ID, {
     nullable: true,
     description: "An existing individual of your department; leave out when `individual` is given",
@@ -544,14 +557,6 @@ export class MemberInput {
   @IsOptional()
   @ValidateNested()
   individual?: RegistrantFieldsArgs;
-  @Field(() => ID, { description: "Kind of membership" })
-  @IsUUID()
-  kindId!: string;
-  @Field(() => String, { nullable: true, description: "First day (YYYY-MM-DD); default today" })
-  @IsOptional()
-  @IsDateString({ strict: true }, { message: "startDate must be a date YYYY-MM-DD" })
-  @Matches(DATE, { message: "startDate must be a date YYYY-MM-DD" })
-  startDate?: string;
 }
 
 /**
@@ -813,21 +818,13 @@ export class RegistrantListMetadata {
 }
 
 @InputType({ description: "Adds an individual to a group" })
-export class AddGroupMemberInput {
+export class AddGroupMemberInput extends MembershipTermsInput {
   @Field(() => ID, { description: "The group" })
   @IsUUID()
   groupId!: string;
   @Field(() => ID, { description: "The individual" })
   @IsUUID()
   individualId!: string;
-  @Field(() => ID, { description: "Kind of membership" })
-  @IsUUID()
-  kindId!: string;
-  @Field(() => String, { nullable: true, description: "First day (YYYY-MM-DD); default today" })
-  @IsOptional()
-  @IsDateString({ strict: true }, { message: "startDate must be a date YYYY-MM-DD" })
-  @Matches(DATE, { message: "startDate must be a date YYYY-MM-DD" })
-  startDate?: string;
 }
 
 @InputType({ description: "Ends a membership (it stays in the history)" })
